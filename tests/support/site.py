@@ -1,0 +1,81 @@
+"""A small web site on a loopback port that counts every request it receives."""
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+INDEX = """<!doctype html>
+<html><head><meta charset="utf-8"><title>Loopback test shop</title>
+<link rel="stylesheet" href="/style.css"></head>
+<body><h1>Loopback test shop</h1>
+<p id="offer">Offer: 100 tablets, contact seller-7731.</p>
+<p><a id="long" href="/long">A long page</a></p>
+</body></html>
+"""
+
+STYLE = "body { font-family: sans-serif; background: #fafafa; } h1 { color: #803; }"
+
+
+def long_page(screens: int = 12, screen_height: int = 700) -> str:
+    blocks = "\n".join(
+        f'<div style="height:{screen_height}px;background:hsl({(i * 37) % 360},60%,70%)">'
+        f"<h2>Section {i + 1}</h2></div>"
+        for i in range(screens)
+    )
+    return (
+        '<!doctype html><html><head><meta charset="utf-8"><title>Long listing</title></head>'
+        f'<body style="margin:0">{blocks}<p id="end">End of listing</p></body></html>'
+    )
+
+
+PAGES: dict[str, tuple[str, bytes]] = {
+    "/": ("text/html; charset=utf-8", INDEX.encode()),
+    "/style.css": ("text/css", STYLE.encode()),
+    "/long": ("text/html; charset=utf-8", long_page().encode()),
+}
+
+
+class LoopbackSite:
+    """ThreadingHTTPServer on 127.0.0.1 with a log of request paths."""
+
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+        self._lock = threading.Lock()
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                with site._lock:
+                    site.requests.append(self.path)
+                page = PAGES.get(self.path)
+                if page is None:
+                    self.send_error(404)
+                    return
+                content_type, body = page
+                self.send_response(200)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port: int = self.server.server_address[1]
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def start(self) -> "LoopbackSite":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def request_count(self) -> int:
+        with self._lock:
+            return len(self.requests)

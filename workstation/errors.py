@@ -1,0 +1,47 @@
+"""The project's exception hierarchy.
+
+Every error that can reach an officer derives from WorkstationError and carries a
+message written for them (what happened, what to do). The CLI and the GUI catch
+WorkstationError at their boundary and show that message; anything else is a bug
+and is logged with its traceback.
+"""
+
+
+class WorkstationError(Exception):
+    """Base of every error whose message is meant for the officer."""
+
+
+class CaseError(WorkstationError):
+    """The case file cannot be created, opened or written."""
+
+
+class WrongPassphrase(CaseError):
+    """The passphrase does not unlock this case."""
+
+
+class CaseCorrupt(CaseError):
+    """The case file is damaged, truncated, tampered with or not a case at all."""
+
+
+class CaseNotFound(CaseError):
+    """No case at the given path."""
+
+
+class CaseExists(CaseError):
+    """Refusing to overwrite an existing case."""
+
+
+class SchemaTooNew(CaseError):
+    """The case was written by a newer version of the workstation."""
+
+
+class RouteError(WorkstationError):
+    """The route out is not configured, not reachable or refused a connection."""
+
+
+class CaptureError(WorkstationError):
+    """A page could not be captured."""
+
+
+class InputError(WorkstationError):
+    """Something the officer typed or passed on the command line is not valid."""

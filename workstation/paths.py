@@ -1,0 +1,73 @@
+"""One place for the workstation's directories.
+
+WORKSTATION_HOME overrides the per-user data directory (tests use it to keep
+every run apart). Directories are created 0700: the data directory holds case
+files and must not be readable by other accounts on the PC.
+"""
+
+import os
+import stat
+from pathlib import Path
+
+APP_DIR_NAME = "investigator-workstation"
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create path (and parents) if needed and make sure only the owner can use it."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode != 0o700:
+        path.chmod(0o700)
+    return path
+
+
+def data_dir() -> Path:
+    """The per-user data directory, created 0700."""
+    override = os.environ.get("WORKSTATION_HOME")
+    if override:
+        return ensure_private_dir(Path(override))
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return ensure_private_dir(Path(base) / APP_DIR_NAME)
+
+
+def cases_dir() -> Path:
+    """Where the GUI proposes to keep cases."""
+    return ensure_private_dir(data_dir() / "cases")
+
+
+def settings_file() -> Path:
+    """The settings file (holds no case data)."""
+    return data_dir() / "settings.json"
+
+
+def volatile_dir() -> Path:
+    """A private directory in memory-backed storage for short-lived files.
+
+    Some Qt APIs only write to a file path (MHTML). Such files go here, are read
+    back at once and deleted, and never reach persistent storage: the directory
+    must be on a tmpfs. Raises OSError when no such directory exists.
+    """
+    candidates = [os.environ.get("XDG_RUNTIME_DIR"), "/dev/shm"]
+    for candidate in candidates:
+        if candidate and _is_tmpfs(Path(candidate)):
+            return ensure_private_dir(Path(candidate) / f"{APP_DIR_NAME}-{os.getuid()}")
+    raise OSError("no memory-backed directory (tmpfs) is available for transient files")
+
+
+def _is_tmpfs(path: Path) -> bool:
+    if not path.is_dir():
+        return False
+    try:
+        with open("/proc/mounts", encoding="utf-8") as mounts:
+            entries = [line.split()[1:3] for line in mounts if len(line.split()) > 2]
+    except OSError:
+        return False
+    resolved = str(path.resolve())
+    best = ""
+    best_type = ""
+    for mount_point, fs_type in entries:
+        if (resolved == mount_point or resolved.startswith(mount_point.rstrip("/") + "/")) and len(
+            mount_point
+        ) > len(best):
+            best, best_type = mount_point, fs_type
+    return best_type in {"tmpfs", "ramfs"}
