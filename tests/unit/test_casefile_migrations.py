@@ -1,0 +1,173 @@
+"""Schema migrations, with injected migration lists."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from tests.unit.test_casefile_case import PASSPHRASE, make_case, raw_connection, snapshot
+from workstation.casefile import Case, store
+from workstation.casefile import migrations as mig
+from workstation.casefile.migrations import MIGRATIONS, V1_SQL, Migration
+from workstation.errors import CaseError, SchemaTooNew
+
+V1 = MIGRATIONS[0]
+V2 = Migration(
+    2,
+    "add a note column and a persona table",
+    """
+    ALTER TABLE case_info ADD COLUMN note TEXT;
+    CREATE TABLE persona (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+    INSERT INTO persona (name) VALUES ('first; with a semicolon');
+    """,
+)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "case.db"
+
+
+@pytest.fixture
+def conn(db_path: Path) -> Iterator[store.Connection]:
+    with closing(store.connect(db_path, secrets.token_bytes(32), create=True)) as connection:
+        yield connection
+
+
+def _tables(conn: store.Connection) -> set[str]:
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return {str(row[0]) for row in rows}
+
+
+def _v1_by_hand(conn: store.Connection) -> None:
+    """What a workstation of schema version 1 left behind, with some data."""
+    for statement in mig.split_statements(V1_SQL):
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO case_info (key, value) VALUES ('title', 'kept')")
+    conn.execute(
+        "INSERT INTO evidence_item (control_number, manifest, created_utc) VALUES (?, ?, ?)",
+        ("CN-1", b"{}", "2024-01-01T00:00:00.000000Z"),
+    )
+
+
+def test_fresh_database_reaches_latest(conn: store.Connection, db_path: Path) -> None:
+    assert mig.schema_version(conn) == 0
+    assert mig.migrate(conn, db_path) == [m.version for m in MIGRATIONS]
+    assert mig.schema_version(conn) == mig.latest_version() == MIGRATIONS[-1].version
+    assert {"case_info", "evidence_item", "artifact", "audit_event"} <= _tables(conn)
+    triggers = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").fetchone()
+    assert triggers == (6,)
+    assert mig.migrate(conn, db_path) == []  # nothing pending: a no-op
+
+
+def test_v1_database_gets_v2_and_keeps_its_data(conn: store.Connection, db_path: Path) -> None:
+    _v1_by_hand(conn)
+    assert mig.migrate(conn, db_path, [V1, V2]) == [2]
+    assert mig.schema_version(conn) == 2
+    assert conn.execute("SELECT value, note FROM case_info").fetchall() == [("kept", None)]
+    assert conn.execute("SELECT control_number FROM evidence_item").fetchall() == [("CN-1",)]
+    assert conn.execute("SELECT name FROM persona").fetchall() == [("first; with a semicolon",)]
+
+
+def test_callable_migration(conn: store.Connection, db_path: Path) -> None:
+    def add_index(connection: store.Connection) -> None:
+        connection.execute("CREATE INDEX evidence_by_time ON evidence_item (created_utc)")
+
+    _v1_by_hand(conn)
+    assert mig.migrate(conn, db_path, [V1, Migration(2, "index", add_index)]) == [2]
+    names = conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'").fetchall()
+    assert ("evidence_by_time",) in names
+
+
+def test_failing_sql_migration_rolls_back(conn: store.Connection, db_path: Path) -> None:
+    _v1_by_hand(conn)
+    broken = Migration(
+        2, "broken", "CREATE TABLE half_done (x); INSERT INTO no_such_table VALUES (1);"
+    )
+    with pytest.raises(CaseError, match=r"format 2 .*failed, and the case was left as it was"):
+        mig.migrate(conn, db_path, [V1, broken])
+    assert mig.schema_version(conn) == 1
+    assert "half_done" not in _tables(conn)
+    assert not conn.in_transaction
+
+
+def test_failing_callable_migration_rolls_back(conn: store.Connection, db_path: Path) -> None:
+    def explode(connection: store.Connection) -> None:
+        connection.execute("CREATE TABLE half_done (x)")
+        raise ValueError("bug in migration")
+
+    _v1_by_hand(conn)
+    with pytest.raises(ValueError, match="bug in migration"):
+        mig.migrate(conn, db_path, [V1, Migration(2, "explodes", explode)])
+    assert mig.schema_version(conn) == 1
+    assert "half_done" not in _tables(conn)
+
+
+def test_only_failing_step_is_undone(conn: store.Connection, db_path: Path) -> None:
+    # Each migration is its own transaction: 2 stays applied when 3 fails.
+    _v1_by_hand(conn)
+    broken = Migration(3, "broken", "INSERT INTO no_such_table VALUES (1);")
+    with pytest.raises(CaseError):
+        mig.migrate(conn, db_path, [V1, V2, broken])
+    assert mig.schema_version(conn) == 2
+
+
+def test_database_newer_than_code(conn: store.Connection, db_path: Path) -> None:
+    _v1_by_hand(conn)
+    conn.execute("PRAGMA user_version = 3")
+    with pytest.raises(SchemaTooNew, match="format 3; this version understands up to 2"):
+        mig.migrate(conn, db_path, [V1, V2])
+    assert mig.schema_version(conn) == 3
+    assert "persona" not in _tables(conn)
+
+
+@pytest.mark.parametrize("versions", [[2], [1, 3], [2, 1], [1, 1]])
+def test_migration_list_must_be_1_to_n(
+    conn: store.Connection, db_path: Path, versions: list[int]
+) -> None:
+    steps = [Migration(v, "x", "SELECT 1;") for v in versions]
+    with pytest.raises(ValueError, match="in order"):
+        mig.migrate(conn, db_path, steps)
+
+
+def test_split_statements_keeps_trigger_bodies_whole() -> None:
+    statements = mig.split_statements(V1_SQL)
+    triggers = [s for s in statements if s.startswith("CREATE TRIGGER")]
+    assert len(triggers) == 6
+    assert all(s.endswith("END;") for s in triggers)
+    with pytest.raises(ValueError, match="incomplete"):
+        mig.split_statements("CREATE TABLE t (x); CREATE TRIGGER x BEFORE DELETE ON t BEGIN")
+
+
+def test_opening_an_old_case_migrates_and_records_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "case"
+    make_case(path, title="old").close()
+    monkeypatch.setattr(mig, "MIGRATIONS", (V1, V2))
+    with Case.open(path, PASSPHRASE) as case:
+        opened = case.audit_events()[-1]
+        assert case.info()["title"] == "old"
+        assert case.verify_audit().ok
+    assert opened.details["migrations_applied"] == [2]
+    assert opened.details["schema_version"] == 2
+    with closing(raw_connection(path)) as conn:
+        assert mig.schema_version(conn) == 2
+
+
+def test_opening_a_case_from_newer_code_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "case"
+    monkeypatch.setattr(mig, "MIGRATIONS", (V1, V2))
+    make_case(path).close()
+    monkeypatch.setattr(mig, "MIGRATIONS", (V1,))
+    before = snapshot(path)
+    with pytest.raises(SchemaTooNew):
+        Case.open(path, PASSPHRASE)
+    assert snapshot(path) == before
