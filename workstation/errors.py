@@ -39,6 +39,22 @@ class RouteError(WorkstationError):
     """The route out is not configured, not reachable or refused a connection."""
 
 
+class NoRoute(RouteError):
+    """No route out is configured, so nothing may be sent."""
+
+
+class RouteUnavailable(RouteError):
+    """The route itself is down: its proxy cannot be reached, times out or speaks nonsense."""
+
+
+class RouteAuthRefused(RouteError):
+    """The route's proxy wants credentials, or refused the ones it was given."""
+
+
+class DestinationUnreachable(RouteError):
+    """The route works, but it could not (or would not) reach the requested site."""
+
+
 class CaptureError(WorkstationError):
     """A page could not be captured."""
 
