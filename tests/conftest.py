@@ -16,7 +16,9 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:
 
 
 @pytest.fixture(autouse=True)
-def workstation_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def workstation_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Each test gets its own data directory."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("WORKSTATION_HOME", str(home))

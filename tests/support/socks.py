@@ -22,7 +22,10 @@ class Microsocks:
         return f"socks5://{auth}127.0.0.1:{self.port}"
 
     def start(self) -> "Microsocks":
-        argv = [self.binary, "-i", "127.0.0.1", "-p", str(self.port)]
+        # stdbuf: microsocks logs through stdio, block-buffered into a pipe;
+        # line buffering makes each connection visible as it happens.
+        stdbuf = require_program("stdbuf", "coreutils")
+        argv = [stdbuf, "-oL", "-eL", self.binary, "-i", "127.0.0.1", "-p", str(self.port)]
         if self.user and self.password:
             argv += ["-u", self.user, "-P", self.password]
         self.process = LoggedProcess(argv, self.workdir / f"microsocks-{self.port}.log")

@@ -1,0 +1,1 @@
+"""Qt layer around QtWebEngine: flags, profiles, tabs and snapshot orchestration."""

@@ -1,0 +1,149 @@
+"""Headless capture of URLs for the command line: load, snapshot, seal, next.
+
+Uses the same profile, page and SnapshotJob as the GUI, in an offscreen view,
+driven by the Qt event loop; sealing runs in a worker thread.
+"""
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal
+from PySide6.QtGui import QImage
+from PySide6.QtWebEngineCore import QWebEngineLoadingInfo
+from PySide6.QtWebEngineWidgets import QWebEngineView
+
+from workstation.browser.loading import failure_message, site_http_status
+from workstation.browser.page import WorkstationPage
+from workstation.browser.profile import off_the_record_profile
+from workstation.browser.snapshot import SnapshotJob, png_bytes
+from workstation.evidence.snapshot import (
+    CapturedPage,
+    EvidenceSink,
+    SealContext,
+    SealedExhibit,
+    seal_page,
+)
+from workstation.ui.workers import run_in_background
+
+log = logging.getLogger(__name__)
+
+LOAD_TIMEOUT_MS = 60000
+VIEWPORT = (1280, 900)
+
+
+@dataclass(frozen=True)
+class CaptureOutcome:
+    url: str
+    exhibit: SealedExhibit | None
+    error: str = ""
+
+
+class BatchCapture(QObject):
+    """Captures URLs one after another; emits done(list[CaptureOutcome])."""
+
+    done = Signal(list)
+
+    def __init__(
+        self,
+        urls: list[str],
+        sink: EvidenceSink,
+        context: SealContext,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._urls = list(urls)
+        self._sink = sink
+        self._context = context
+        self._outcomes: list[CaptureOutcome] = []
+        self.profile = off_the_record_profile(self)
+        self.profile.downloadRequested.connect(
+            lambda request: None if request.isSavePageDownload() else request.cancel()
+        )
+        self._view: QWebEngineView | None = None
+        self._current = ""
+        self._failure = ""
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(lambda: self._record_error("the page did not load in time"))
+
+    def start(self) -> None:
+        QTimer.singleShot(0, self._next)
+
+    def _next(self) -> None:
+        if self._view is not None:
+            self._view.deleteLater()
+            self._view = None
+        if not self._urls:
+            self.done.emit(self._outcomes)
+            return
+        self._current = self._urls.pop(0)
+        self._failure = ""
+        view = QWebEngineView()
+        page = WorkstationPage(self.profile, view)
+        view.setPage(page)
+        view.resize(*VIEWPORT)
+        view.show()
+        page.loadingChanged.connect(self._loading_changed)
+        self._view = view
+        self._timer.start(LOAD_TIMEOUT_MS)
+        view.load(QUrl.fromUserInput(self._current))
+
+    def _loading_changed(self, info: QWebEngineLoadingInfo) -> None:
+        status = info.status()
+        if status == QWebEngineLoadingInfo.LoadStatus.LoadStartedStatus:
+            return
+        self._timer.stop()
+        if status == QWebEngineLoadingInfo.LoadStatus.LoadSucceededStatus:
+            self._snapshot(None)
+            return
+        http_status = site_http_status(info)
+        if http_status is not None:
+            # The site's own error page is evidence too (a shop taken down).
+            self._snapshot(http_status)
+            return
+        self._record_error(failure_message(info))
+
+    def _snapshot(self, site_status: int | None) -> None:
+        assert self._view is not None
+        job = SnapshotJob(self._view, self._current, site_status=site_status, parent=self)
+        job.finished.connect(self._seal)
+        job.failed.connect(self._record_error)
+        job.start()
+
+    def _seal(self, page: CapturedPage, image: QImage) -> None:
+        sink, context, url = self._sink, self._context, self._current
+
+        def seal() -> SealedExhibit:
+            return seal_page(
+                sink, dataclasses.replace(page, screenshot_png=png_bytes(image)), context
+            )
+
+        run_in_background(seal, lambda exhibit: self._record(url, exhibit), self._record_error)
+
+    def _record(self, url: str, exhibit: SealedExhibit) -> None:
+        self._outcomes.append(CaptureOutcome(url, exhibit))
+        self._next()
+
+    def _record_error(self, message: str) -> None:
+        self._timer.stop()
+        self._outcomes.append(CaptureOutcome(self._current, None, message))
+        self._next()
+
+
+def run_batch(batch: BatchCapture, exec_loop: Callable[[], Any]) -> list[CaptureOutcome]:
+    """Run a batch to completion on the given event loop runner."""
+    results: list[CaptureOutcome] = []
+
+    def finished(outcomes: list[CaptureOutcome]) -> None:
+        results.extend(outcomes)
+        from PySide6.QtCore import QCoreApplication  # noqa: PLC0415
+
+        QCoreApplication.quit()
+
+    batch.done.connect(finished)
+    batch.start()
+    exec_loop()
+    return results

@@ -1,0 +1,45 @@
+"""Per-user settings (no case data): the route out and the officer's name."""
+
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from workstation.paths import settings_file
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Settings:
+    route: str = ""
+    officer: str = ""
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "Settings":
+        path = path or settings_file()
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls()
+        except (OSError, ValueError) as exc:
+            log.warning("settings at %s are unreadable (%s); using defaults", path, exc)
+            return cls()
+        if not isinstance(raw, dict):
+            return cls()
+        return cls(route=str(raw.get("route", "")), officer=str(raw.get("officer", "")))
+
+    def save(self, path: Path | None = None) -> None:
+        path = path or settings_file()
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
+        os.replace(temporary, path)
+
+
+def default_officer() -> str:
+    """The account name, until the officer sets their own in settings."""
+    try:
+        return os.getlogin()
+    except OSError:
+        return os.environ.get("USER", "officer")

@@ -1,0 +1,62 @@
+"""Always-visible route status: which route, and whether it carries traffic."""
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QWidget
+
+from workstation.route import RouteGate, RouteHealth
+from workstation.ui.workers import run_in_background
+
+HEALTH_INTERVAL_MS = 10000
+
+_STYLES = {
+    "ok": "background:#1b5e20;color:white;padding:2px 8px;border-radius:4px",
+    "down": "background:#b00020;color:white;padding:2px 8px;border-radius:4px",
+    "checking": "background:#8d6e00;color:white;padding:2px 8px;border-radius:4px",
+}
+
+
+class RouteIndicator(QLabel):
+    """A coloured label fed by periodic health checks run off the GUI thread."""
+
+    def __init__(self, gate: RouteGate, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._gate = gate
+        self._checking = False
+        self.last_health: RouteHealth | None = None
+        self.setAccessibleName("Route status")
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start(HEALTH_INTERVAL_MS)
+        self._show("checking", "Route: checking…", "")
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self._checking:
+            return
+        if self._gate.route is None:
+            self._show(
+                "down",
+                "No route out: pages will not load",
+                "No route is configured. Nothing leaves this PC until one is set (Route menu).",
+            )
+            return
+        self._checking = True
+        run_in_background(self._gate.check_health, self._on_health, self._on_error)
+
+    def _on_health(self, health: RouteHealth) -> None:
+        self._checking = False
+        self.last_health = health
+        if health.ok:
+            self._show("ok", f"Route: {health.route_description}", health.detail)
+        else:
+            self._show("down", f"Route down: {health.route_description}", health.detail)
+
+    def _on_error(self, message: str) -> None:
+        self._checking = False
+        self._show("down", "Route check failed", message)
+
+    def _show(self, state: str, text: str, tooltip: str) -> None:
+        self.setProperty("state", state)
+        self.setStyleSheet(_STYLES[state])
+        self.setText(text)
+        self.setToolTip(tooltip)
