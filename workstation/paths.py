@@ -47,7 +47,7 @@ def volatile_dir() -> Path:
     back at once and deleted, and never reach persistent storage: the directory
     must be on a tmpfs. Raises OSError when no such directory exists.
     """
-    candidates = [os.environ.get("XDG_RUNTIME_DIR"), "/dev/shm"]
+    candidates = [os.environ.get("XDG_RUNTIME_DIR"), "/dev/shm"]  # noqa: S108  (checked: tmpfs, 0700 subdir)
     for candidate in candidates:
         if candidate and _is_tmpfs(Path(candidate)):
             return ensure_private_dir(Path(candidate) / f"{APP_DIR_NAME}-{os.getuid()}")

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Install everything the suite needs (system packages too), then lint, type-check
+# and run every test. Arguments go to pytest, e.g. ./test.sh tests/unit -x
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/system-deps.sh run test
+scripts/venv.sh requirements-dev.lock
+export QT_QPA_PLATFORM=offscreen
+echo "== ruff"; .venv/bin/ruff check . && .venv/bin/ruff format --check .
+echo "== mypy"; .venv/bin/mypy
+echo "== pytest"; .venv/bin/python -m pytest "$@"
