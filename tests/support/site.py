@@ -27,10 +27,21 @@ def long_page(screens: int = 12, screen_height: int = 700) -> str:
     )
 
 
+# A string that must never be found in plaintext on disk after browsing.
+CANARY = "CANARY-offer-4f1c9e-tablets"
+
+CANARY_PAGE = f"""<!doctype html>
+<html><head><meta charset="utf-8"><title>{CANARY} title</title></head>
+<body><p>{CANARY} in the text</p>
+<script>localStorage.setItem("k", "{CANARY} storage"); document.cookie = "c={CANARY}";</script>
+</body></html>
+"""
+
 PAGES: dict[str, tuple[str, bytes]] = {
     "/": ("text/html; charset=utf-8", INDEX.encode()),
     "/style.css": ("text/css", STYLE.encode()),
     "/long": ("text/html; charset=utf-8", long_page().encode()),
+    "/canary": ("text/html; charset=utf-8", CANARY_PAGE.encode()),
 }
 
 
