@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWebEngineCore import QWebEngineLoadingInfo
@@ -73,9 +74,7 @@ class BatchCapture(QObject):
         QTimer.singleShot(0, self._next)
 
     def _next(self) -> None:
-        if self._view is not None:
-            self._view.deleteLater()
-            self._view = None
+        self._dispose_view()
         if not self._urls:
             self.done.emit(self._outcomes)
             return
@@ -123,14 +122,21 @@ class BatchCapture(QObject):
 
         run_in_background(seal, lambda exhibit: self._record(url, exhibit), self._record_error)
 
+    def _dispose_view(self) -> None:
+        # Deleted at once, not later: the profile must never outlive a page
+        # (Qt aborts on that), and no event loop may run after the last URL.
+        if self._view is not None:
+            shiboken6.delete(self._view)
+            self._view = None
+
     def _record(self, url: str, exhibit: SealedExhibit) -> None:
         self._outcomes.append(CaptureOutcome(url, exhibit))
-        self._next()
+        QTimer.singleShot(0, self._next)  # leave the signal that brought us here first
 
     def _record_error(self, message: str) -> None:
         self._timer.stop()
         self._outcomes.append(CaptureOutcome(self._current, None, message))
-        self._next()
+        QTimer.singleShot(0, self._next)
 
 
 def run_batch(batch: BatchCapture, exec_loop: Callable[[], Any]) -> list[CaptureOutcome]:

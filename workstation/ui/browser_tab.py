@@ -1,5 +1,6 @@
 """One browser tab: a web view inside a scroll area so it can be captured full height."""
 
+import shiboken6
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWebEngineCore import QWebEngineLoadingInfo, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -45,6 +46,10 @@ class BrowserTab(QWidget):
             return
         self.refused_by_route = refused_by_gate(info)
         self.site_error_status = site_http_status(info)
+
+    def release_page(self) -> None:
+        """Delete the page at once (see MainWindow.release_pages)."""
+        shiboken6.delete(self.page)
 
     def navigate(self, address: str) -> None:
         self.view.load(normalise_address(address))

@@ -5,7 +5,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Signal
+import shiboken6
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWebEngineCore import QWebEngineDownloadRequest, QWebEnginePage, QWebEngineProfile
 from PySide6.QtWidgets import (
@@ -53,13 +54,14 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.case: Case | None = None
         self._snapshot: SnapshotJob | None = None
-        # The profile must outlive every page that uses it, so the application
-        # owns it rather than the window (whose children die in creation order).
-        self.profile: QWebEngineProfile = off_the_record_profile(QCoreApplication.instance())
-        self.profile.downloadRequested.connect(self._refuse_download)
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 860)
-        self.tabs = QTabWidget()
+        self.tabs = QTabWidget(self)
+        # A profile must outlive its pages. Qt deletes a parent's children in
+        # creation order, so the profile is created after the tab widget that
+        # (through the views) owns every page.
+        self.profile: QWebEngineProfile = off_the_record_profile(self)
+        self.profile.downloadRequested.connect(self._refuse_download)
         self.tabs.setTabsClosable(True)
         self.tabs.setDocumentMode(True)
         self.tabs.tabCloseRequested.connect(self.close_tab)
@@ -184,8 +186,8 @@ class MainWindow(QMainWindow):
         if self.tabs.count() == 1:
             self.new_tab()
         self.tabs.removeTab(index)
-        if widget is not None:
-            widget.deleteLater()
+        if isinstance(widget, BrowserTab):
+            self._dispose_tab(widget)
 
     def navigate(self, address: str) -> None:
         if address.strip():
@@ -390,4 +392,22 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: Any) -> None:
         self.set_case(None)
+        self.release_pages()
         super().closeEvent(event)
+
+    def release_pages(self) -> None:
+        """Delete every page now: QtWebEngine aborts if a profile outlives its pages,
+        and at exit the order in which Python drops the window and the application
+        is not defined."""
+        while self.tabs.count():
+            tab = self.tabs.widget(0)
+            self.tabs.removeTab(0)
+            if isinstance(tab, BrowserTab):
+                self._dispose_tab(tab)
+
+    @staticmethod
+    def _dispose_tab(tab: BrowserTab) -> None:
+        # Called from actions and close events, never from one of the page's own
+        # signals, so deleting at once is safe.
+        tab.release_page()
+        shiboken6.delete(tab)
