@@ -33,10 +33,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=version_line())
     parser.add_argument("-v", "--verbose", action="store_true", help="log more (to stderr)")
+    parser.add_argument("--route", help="for the GUI: upstream route, e.g. socks5://127.0.0.1:1080")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gui = sub.add_parser("gui", help="start the workstation window (the default)")
-    gui.add_argument("--route", help="upstream route, e.g. socks5://127.0.0.1:1080")
+    gui.add_argument(
+        "--route", default=argparse.SUPPRESS, help="upstream route, e.g. socks5://127.0.0.1:1080"
+    )
 
     case = sub.add_parser("case", help="create case files")
     case_sub = case.add_subparsers(dest="case_command", metavar="ACTION", required=True)

@@ -50,3 +50,10 @@ def test_errors_reach_the_officer_as_one_line(
     assert code == cli.EXIT_ERROR
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "Traceback" not in err
+
+
+def test_route_for_the_gui_can_come_before_or_after_the_subcommand() -> None:
+    parser = cli.build_parser()
+    assert parser.parse_args(["--route", "socks5://127.0.0.1:1"]).route == "socks5://127.0.0.1:1"
+    assert parser.parse_args(["gui", "--route", "socks5://h:2"]).route == "socks5://h:2"
+    assert parser.parse_args([]).route is None
