@@ -1,0 +1,54 @@
+"""`capture`: load URLs headless through the route and seal each into the case."""
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from workstation.cli.common import EXIT_OK, EXIT_PROBLEM, print_json, read_passphrase
+
+
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    capture = sub.add_parser("capture", help="load URLs headless through the route and seal them")
+    capture.add_argument("--case", required=True, type=Path, dest="case_path")
+    capture.add_argument("--route", required=True, help="socks5://HOST:PORT")
+    capture.add_argument("--officer", default="")
+    capture.add_argument("--note", default="", help="note stored in every manifest")
+    capture.add_argument("--json", action="store_true", help="machine-readable output")
+    capture.add_argument("urls", nargs="+", metavar="URL")
+    capture.set_defaults(handler=cmd_capture)
+
+
+def cmd_capture(args: argparse.Namespace) -> int:
+    from workstation.browser.headless import capture_urls  # noqa: PLC0415
+    from workstation.casefile import Case  # noqa: PLC0415
+    from workstation.route import parse_route  # noqa: PLC0415
+
+    route = parse_route(args.route)
+    passphrase = read_passphrase("Passphrase: ")
+    with Case.open(args.case_path, passphrase, officer=args.officer) as case:
+        outcomes = capture_urls(case, route, args.urls, officer=args.officer, note=args.note)
+    if args.json:
+        print_json([outcome_json(o) for o in outcomes])
+    else:
+        for outcome in outcomes:
+            if outcome.exhibit is not None:
+                print(f"{outcome.exhibit.control_number}  {outcome.url}")
+            else:
+                print(f"error: {outcome.url} was not captured: {outcome.error}", file=sys.stderr)
+    return EXIT_PROBLEM if any(o.exhibit is None for o in outcomes) else EXIT_OK
+
+
+def outcome_json(outcome: Any) -> dict[str, Any]:
+    exhibit = outcome.exhibit
+    if exhibit is None:
+        return {"url": outcome.url, "ok": False, "error": outcome.error}
+    return {
+        "url": outcome.url,
+        "ok": True,
+        "control_number": exhibit.control_number,
+        "item_id": exhibit.item_id,
+        "site_error_status": exhibit.manifest.as_dict().get("site_error_status"),
+        "partial": bool(exhibit.warnings),
+        "warnings": list(exhibit.warnings),
+    }
