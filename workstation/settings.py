@@ -11,10 +11,14 @@ from workstation.paths import settings_file
 log = logging.getLogger(__name__)
 
 
+DEFAULT_AUTO_LOCK_MINUTES = 10
+
+
 @dataclass
 class Settings:
     route: str = ""
     officer: str = ""
+    auto_lock_minutes: int = DEFAULT_AUTO_LOCK_MINUTES  # 0: never lock
 
     @classmethod
     def load(cls, path: Path | None = None) -> "Settings":
@@ -28,7 +32,11 @@ class Settings:
             return cls()
         if not isinstance(raw, dict):
             return cls()
-        return cls(route=str(raw.get("route", "")), officer=str(raw.get("officer", "")))
+        return cls(
+            route=str(raw.get("route", "")),
+            officer=str(raw.get("officer", "")),
+            auto_lock_minutes=_minutes(raw.get("auto_lock_minutes")),
+        )
 
     def save(self, path: Path | None = None) -> None:
         path = path or settings_file()
@@ -43,3 +51,10 @@ def default_officer() -> str:
         return os.getlogin()
     except OSError:
         return os.environ.get("USER", "officer")
+
+
+def _minutes(value: object) -> int:
+    """A sane idle time; anything unreadable falls back to the default."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 24 * 60:
+        return value
+    return DEFAULT_AUTO_LOCK_MINUTES

@@ -137,3 +137,28 @@ def test_route_setting_refuses_nonsense(qtbot, window: MainWindow, gate: RouteGa
     assert gate.route is None
     window.apply_route("socks5://127.0.0.1:9")
     assert gate.route == parse_route("socks5://127.0.0.1:9")
+
+
+def test_idle_time_locks_the_case_and_drops_its_key(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    case = fast_case(tmp_path / "idle.case")
+    window.set_case(case)
+    window.idle_lock.set_interval(300)
+    with qtbot.waitSignal(window.caseChanged, timeout=10000) as changed:
+        pass  # no input: the lock fires on its own
+    assert changed.args[0] is None
+    assert window.case is None and case.closed
+    assert window.unlock_case_action.isEnabled()
+    assert "locked" in window.statusBar().currentMessage()
+    assert window.exhibits.count() == 0
+
+
+def test_input_keeps_the_case_open(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.idle_lock.set_interval(60_000)
+    window.idle_lock._timer.start(5)  # nearly due...
+    # ...but input to the window (as a real keyboard delivers it) re-arms the interval.
+    handle = window.windowHandle()
+    assert handle is not None
+    qtbot.keyClick(handle, "a")
+    assert window.idle_lock._timer.remainingTime() > 30_000

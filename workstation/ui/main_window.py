@@ -8,7 +8,13 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWebEngineCore import QWebEngineDownloadRequest, QWebEnginePage, QWebEngineProfile
+from PySide6.QtWebEngineCore import (
+    QWebEngineDownloadRequest,
+    QWebEnginePage,
+    QWebEngineProfile,
+    qWebEngineChromiumVersion,
+    qWebEngineVersion,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -17,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QMainWindow,
+    QMessageBox,
     QTabWidget,
     QToolBar,
     QWidget,
@@ -33,6 +40,7 @@ from workstation.route import RouteGate, parse_route
 from workstation.settings import Settings, default_officer
 from workstation.ui.browser_tab import BrowserTab
 from workstation.ui.dialogs import NewCaseDialog, UnlockDialog
+from workstation.ui.idle_lock import IdleLock
 from workstation.ui.route_indicator import RouteIndicator
 from workstation.ui.workers import run_in_background
 from workstation.version import build_hash, tool_version
@@ -81,6 +89,10 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_menus()
         self._build_exhibit_dock()
+        self.idle_lock = IdleLock(settings.auto_lock_minutes * 60_000, self)
+        self.idle_lock.idle.connect(self.lock_case)
+        self._locked_path: Path | None = None
+        self._idle_watched = False
         self.new_tab()
         self._update_case_state()
 
@@ -125,6 +137,9 @@ class MainWindow(QMainWindow):
         self.new_case_action = self._action("New case…", "Ctrl+Shift+N", self.new_case)
         self.open_case_action = self._action("Open case…", "Ctrl+O", self.open_case_dialog)
         self.close_case_action = self._action("Close case", None, self.close_case)
+        self.lock_case_action = self._action("Lock case", "Ctrl+Shift+L", self.lock_case)
+        self.unlock_case_action = self._action("Unlock case…", None, self.unlock_case)
+        self.about_action = self._action("About", None, self.show_about)
         self.set_route_action = self._action("Set route…", None, self.ask_route)
 
     def _build_toolbar(self) -> None:
@@ -139,7 +154,13 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         case_menu = self.menuBar().addMenu("&Case")
-        for action in (self.new_case_action, self.open_case_action, self.close_case_action):
+        for action in (
+            self.new_case_action,
+            self.open_case_action,
+            self.lock_case_action,
+            self.unlock_case_action,
+            self.close_case_action,
+        ):
             case_menu.addAction(action)
         browse_menu = self.menuBar().addMenu("&Browse")
         for action in (
@@ -151,6 +172,8 @@ class MainWindow(QMainWindow):
             browse_menu.addAction(action)
         route_menu = self.menuBar().addMenu("&Route")
         route_menu.addAction(self.set_route_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.about_action)
 
     def _build_exhibit_dock(self) -> None:
         dock = QDockWidget("Exhibits", self)
@@ -308,12 +331,41 @@ class MainWindow(QMainWindow):
         self.caseChanged.emit(case)
 
     def close_case(self) -> None:
+        self._locked_path = None
         self.set_case(None)
+
+    def lock_case(self) -> None:
+        """Close the case after idle time; its key leaves memory, the panes clear."""
+        if self.case is None:
+            return
+        self._locked_path = self.case.path
+        self.set_case(None)
+        self.statusBar().showMessage(
+            f"Case {self._locked_path.name} was locked after a period without input. "
+            "Case ▸ Unlock case… opens it again."
+        )
+        self._update_case_state()
+
+    def unlock_case(self) -> None:
+        if self._locked_path is None:
+            return
+        dialog = UnlockDialog(self._locked_path, self)
+        if dialog.exec() == UnlockDialog.DialogCode.Accepted:
+            self.open_case(self._locked_path, dialog.passphrase.text())
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"<b>{APP_NAME}</b><br>Version {tool_version()}, build {build_hash()}<br>"
+            f"Qt WebEngine {qWebEngineVersion()!s}, Chromium {qWebEngineChromiumVersion()!s}",
+        )
 
     def _update_case_state(self) -> None:
         has_case = self.case is not None
         self.snapshot_action.setEnabled(has_case)
         self.close_case_action.setEnabled(has_case)
+        self.unlock_case_action.setEnabled(not has_case and self._locked_path is not None)
         title = f"{self.case.path.name} — {APP_NAME}" if self.case else APP_NAME
         self.setWindowTitle(title)
         self.case_label.setText(
@@ -389,6 +441,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 15000)
         log.info("shown to the officer: %s", message)
         self.errorShown.emit(message)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        handle = self.windowHandle()
+        if handle is not None and not self._idle_watched:
+            self.idle_lock.watch(handle)
+            self._idle_watched = True
 
     def closeEvent(self, event: Any) -> None:
         self.set_case(None)
