@@ -12,6 +12,7 @@ import pytest
 
 from tests.support.site import LoopbackSite
 from tests.support.socks import Microsocks
+from workstation import canonjson
 from workstation.casefile import Case
 from workstation.casefile.store import DB_NAME
 
@@ -86,6 +87,28 @@ def test_a_site_error_page_is_captured_and_labelled(
     outcome = json.loads(result.stdout)[0]
     assert outcome["ok"] and outcome["site_error_status"] == 404
     assert not outcome["partial"]
+
+
+def test_redirects_and_lazy_content_are_captured(
+    case_path: Path, site: LoopbackSite, socks_proxy: Microsocks
+) -> None:
+    result = capture(case_path, socks_proxy, site.url("/old-shop"), site.url("/lazy"))
+    assert result.returncode == 0, result.stderr
+    with Case.open(case_path, PASSPHRASE) as case:
+        first, second = case.evidence_items()
+        redirect = canonjson.loads(first.manifest)
+        lazy = {a.name: a.data for a in case.artifacts(second.id)}
+    assert redirect["navigation_chain"] == [
+        site.url("/old-shop"),
+        site.url("/redirect"),
+        site.url("/"),
+    ]
+    assert redirect["final_url"] == site.url("/")
+    assert redirect["response_headers"]["Content-Type"] == ["text/html; charset=utf-8"]
+    assert b"LAZY-OFFER-LOADED" in lazy["dom.html"], "the walk down the page loaded lazy content"
+    assert b"LAZY-OFFER-LOADED" in lazy["page.txt"]
+    assert lazy["page.pdf"].startswith(b"%PDF-")
+    assert "/pixel.png" in site.requests
 
 
 def test_unknown_route_is_refused_before_anything_loads(

@@ -37,11 +37,38 @@ CANARY_PAGE = f"""<!doctype html>
 </body></html>
 """
 
+# Content appears only once the officer (or the snapshot's walk) scrolls near it.
+LAZY_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>Lazy listing</title></head>
+<body style="margin:0">
+<div style="height:6000px;background:linear-gradient(#fff,#9cf)">Scroll for more offers</div>
+<img id="late" loading="lazy" src="/pixel.png" width="200" height="200">
+<div id="sentinel" style="height:10px"></div>
+<script>
+new IntersectionObserver(function(entries) {
+  if (entries[0].isIntersecting && !document.getElementById("appended")) {
+    var p = document.createElement("p"); p.id = "appended";
+    p.textContent = "LAZY-OFFER-LOADED"; document.body.appendChild(p);
+  }
+}).observe(document.getElementById("sentinel"));
+</script></body></html>
+"""
+
+# A 1x1 PNG.
+PIXEL_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201e226059b0000000049454e44ae426082"
+)
+
+REDIRECTS = {"/redirect": "/", "/old-shop": "/redirect"}
+
 PAGES: dict[str, tuple[str, bytes]] = {
     "/": ("text/html; charset=utf-8", INDEX.encode()),
     "/style.css": ("text/css", STYLE.encode()),
     "/long": ("text/html; charset=utf-8", long_page().encode()),
     "/canary": ("text/html; charset=utf-8", CANARY_PAGE.encode()),
+    "/lazy": ("text/html; charset=utf-8", LAZY_PAGE.encode()),
+    "/pixel.png": ("image/png", PIXEL_PNG),
 }
 
 
@@ -57,6 +84,12 @@ class LoopbackSite:
             def do_GET(self) -> None:
                 with site._lock:
                     site.requests.append(self.path)
+                if self.path in REDIRECTS:
+                    self.send_response(302)
+                    self.send_header("Location", REDIRECTS[self.path])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 page = PAGES.get(self.path)
                 if page is None:
                     self.send_error(404)

@@ -64,7 +64,7 @@ def test_same_capture_gives_same_control_number_and_any_change_another() -> None
 def test_partial_capture_is_labelled() -> None:
     doc = snapshot_manifest(page(mhtml=None, warnings=("MHTML not saved",)), CONTEXT).as_dict()
     assert doc["partial"] is True
-    assert [a["name"] for a in doc["artifacts"]] == ["screenshot.png", "dom.html"]
+    assert [a["name"] for a in doc["artifacts"]] == ["screenshot.png", "dom.html", "page.txt"]
 
 
 def test_duplicate_artifact_names_and_reserved_fields_are_refused() -> None:

@@ -1,18 +1,26 @@
-"""The workstation's QWebEnginePage: console tokens from our own scripts, no popups.
+"""The workstation's QWebEnginePage: what the page did, and a channel for our own scripts.
 
-Scripts that the workstation itself runs in a page (never visible to the page's
-own scripts: they run in the ApplicationWorld) report back through console
-messages carrying a random token. That lets orchestration wait for a real event
-in the renderer instead of sleeping.
+- Scripts the workstation runs in a page (in the ApplicationWorld, invisible to
+  the page's own scripts) report back through console messages carrying a
+  random token, so orchestration waits for real renderer events, never sleeps.
+- The main frame's navigation chain (requested URL, then each redirect) and
+  the last response's status and headers are kept for the evidence manifest.
+- Pages may not open windows.
 """
 
 import logging
 import secrets
+from typing import Any
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
+from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtWebEngineCore import QWebEngineLoadingInfo, QWebEnginePage, QWebEngineProfile
 
 log = logging.getLogger(__name__)
+
+
+def _latin1(value: Any) -> str:
+    """HTTP header bytes (QByteArray) as text; latin-1 never fails."""
+    return bytes(value.data()).decode("latin-1")
 
 
 class WorkstationPage(QWebEnginePage):
@@ -21,6 +29,9 @@ class WorkstationPage(QWebEnginePage):
     def __init__(self, profile: QWebEngineProfile, parent: QObject | None = None) -> None:
         super().__init__(profile, parent)
         self._prefix = f"ws-{secrets.token_hex(8)}:"
+        self.navigation_chain: list[str] = []
+        self.response_headers: dict[str, list[str]] = {}
+        self.loadingChanged.connect(self._remember_response)
 
     def new_token(self) -> str:
         return f"{self._prefix}{secrets.token_hex(4)}"
@@ -37,6 +48,26 @@ class WorkstationPage(QWebEnginePage):
             self.tokenSeen.emit(token, payload)
             return
         log.debug("page console (%s:%d): %s", source, line, message[:200])
+
+    def acceptNavigationRequest(
+        self, url: QUrl | str, type: QWebEnginePage.NavigationType, isMainFrame: bool
+    ) -> bool:
+        if isMainFrame:
+            text = url.toString() if isinstance(url, QUrl) else str(url)
+            if type == QWebEnginePage.NavigationType.NavigationTypeRedirect:
+                self.navigation_chain.append(text)
+            else:
+                self.navigation_chain = [text]
+        return True
+
+    def _remember_response(self, info: QWebEngineLoadingInfo) -> None:
+        if info.status() == QWebEngineLoadingInfo.LoadStatus.LoadStartedStatus:
+            self.response_headers = {}
+            return
+        raw: dict[Any, Any] = info.responseHeaders()  # name -> list of values
+        self.response_headers = {
+            _latin1(name): [_latin1(value) for value in values] for name, values in raw.items()
+        }
 
     # Qt accepts None ("no window"), which its stubs do not say.
     def createWindow(self, kind: QWebEnginePage.WebWindowType) -> QWebEnginePage | None:  # type: ignore[override]

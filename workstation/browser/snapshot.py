@@ -1,10 +1,16 @@
-"""One-click snapshot of a browser view: full-page PNG, DOM HTML and MHTML.
+"""One-click snapshot of a browser view.
 
-Everything runs asynchronously on the GUI thread's event loop (QtWebEngine
-demands it) and ends in `finished(CapturedPage)` or `failed(str)`; the PNG is
-encoded and the exhibit sealed in a worker thread by the caller. Nothing is
-written to persistent storage: MHTML, which Qt only saves to a path, goes to a
-memory-backed directory and is deleted as soon as it has been read.
+Takes, in order: a walk down the page so lazy content loads, a full-page PNG,
+the rendered DOM, the visible text, a PDF print and MHTML; with the navigation
+chain and the response headers the page kept. Everything runs asynchronously
+on the GUI thread's event loop (QtWebEngine demands it) and ends in exactly one
+of `finished(CapturedPage, QImage)` or `failed(str)`; PNG encoding and sealing
+happen in a worker thread afterwards. Nothing reaches persistent storage: MHTML,
+which Qt only saves to a path, goes to a memory-backed folder and is deleted as
+soon as it has been read.
+
+Waiting is always on an event: our scripts run in the ApplicationWorld (the
+page's scripts cannot see them) and report through a console token.
 """
 
 import contextlib
@@ -32,11 +38,12 @@ from workstation.paths import volatile_dir
 
 log = logging.getLogger(__name__)
 
-# Taller pages are clipped (and the exhibit says so); tiling comes with the
-# full evidence capture.
+# Taller pages are clipped and the exhibit says so.
 MAX_CAPTURE_HEIGHT = 30000
-SNAPSHOT_TIMEOUT_MS = 60000
+MAX_CAPTURE_WIDTH = 4096
+SNAPSHOT_TIMEOUT_MS = 90000
 STABLE_GRAB_ATTEMPTS = 5
+WORLD = QWebEngineScript.ScriptWorldId.ApplicationWorld
 
 _MEASURE_JS = """(function() {
   var root = document.documentElement, body = document.body || root;
@@ -47,8 +54,33 @@ _MEASURE_JS = """(function() {
   });
 })()"""
 
+# Walks down the page a screen at a time so lazy images and infinite lists load,
+# waits (in the page, bounded) for images to finish, returns to the top, reports.
+_WALK_JS = """(function(token, maxSteps, imageWaitMs) {
+  var steps = 0;
+  function frames(n, then) { if (n <= 0) { then(); return; }
+    requestAnimationFrame(function() { frames(n - 1, then); }); }
+  function imagesDone() { return Array.prototype.every.call(document.images,
+    function(img) { return img.complete; }); }
+  function finish(waited) {
+    if (!imagesDone() && waited < imageWaitMs) {
+      setTimeout(function() { finish(waited + 50); }, 50); return; }
+    window.scrollTo(0, 0);
+    frames(2, function() { console.log(token + " " + steps); });
+  }
+  function step() {
+    var bottom = window.scrollY + window.innerHeight;
+    var height = document.documentElement.scrollHeight;
+    if (bottom >= height - 1 || steps >= maxSteps) { finish(0); return; }
+    steps += 1;
+    window.scrollBy(0, window.innerHeight);
+    frames(2, step);
+  }
+  step();
+})(%s, %d, %d)"""
+
 # Waits until the viewport has the requested height, then lets the renderer
-# produce a few frames and reports with the token.
+# produce a few frames and reports.
 _FRAMES_JS = """(function(token, height, frames) {
   function after(n) {
     if (n <= 0) { console.log(token + " " + window.innerHeight); return; }
@@ -88,7 +120,7 @@ def png_bytes(image: QImage) -> bytes:
 class SnapshotJob(QObject):
     """Captures the page shown in a view. Emits exactly one of finished / failed."""
 
-    finished = Signal(object, object)  # CapturedPage without PNG, QImage to encode
+    finished = Signal(object, object)  # CapturedPage without PNG bytes, QImage to encode
     failed = Signal(str)
 
     def __init__(
@@ -100,47 +132,79 @@ class SnapshotJob(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._view = view
         page = view.page()
         if not isinstance(page, WorkstationPage):
             raise TypeError("snapshots need a WorkstationPage")
+        self._view = view
         self._page: WorkstationPage = page
         self._requested_url = requested_url
         self._surface = surface
-        self._done = False
+        self._site_status = site_status
         self._original_size = view.size()
         self._started = now_utc()
+        self._done = False
         self._warnings: list[str] = []
-        self._site_status = site_status
         self._measure: dict[str, Any] = {}
         self._image: QImage | None = None
-        self._dom: bytes = b""
-        self._token = ""
         self._attempts = 0
+        self._artifacts: dict[str, bytes | None] = {}
+        self._token = ""
+        self._on_token_step: Callable[[str], None] | None = None
         self._mhtml_path: Path | None = None
+        self._steps: list[Callable[[], None]] = [
+            self._walk_page,
+            self._measure_page,
+            self._take_dom,
+            self._take_text,
+            self._take_pdf,
+            self._take_mhtml,
+            self._complete,
+        ]
         self._timeout = QTimer(self)
         self._timeout.setSingleShot(True)
         self._timeout.timeout.connect(
             lambda: self._fail("the page did not finish rendering in time")
         )
 
-    # -- steps, in order -------------------------------------------------
-
     def start(self) -> None:
         self._timeout.start(SNAPSHOT_TIMEOUT_MS)
-        self._page.tokenSeen.connect(self._on_token)
-        self._page.runJavaScript(
-            _MEASURE_JS, QWebEngineScript.ScriptWorldId.ApplicationWorld, self._measured
-        )
+        self._page.tokenSeen.connect(self._token_seen)
+        self._advance()
+
+    def _advance(self) -> None:
+        if not self._done:
+            step = self._steps.pop(0)
+            log.debug("snapshot step: %s", step.__name__)
+            step()
+
+    # -- scripts that report back ------------------------------------------------
+
+    def _run_reporting(self, script: str, then: Callable[[str], None]) -> None:
+        self._token = self._page.new_token()
+        self._on_token_step = then
+        self._page.runJavaScript(script.replace("%TOKEN%", json.dumps(self._token)), WORLD)
+
+    def _token_seen(self, token: str, payload: str) -> None:
+        if self._done or token != self._token or self._on_token_step is None:
+            return
+        then, self._on_token_step = self._on_token_step, None
+        then(payload)
+
+    # -- the steps ----------------------------------------------------------------
+
+    def _walk_page(self) -> None:
+        script = _WALK_JS % ("%TOKEN%", 60, 5000)
+        self._run_reporting(script, lambda _steps: self._advance())
+
+    def _measure_page(self) -> None:
+        self._page.runJavaScript(_MEASURE_JS, WORLD, self._measured)
 
     def _measured(self, result: Any) -> None:
-        log.debug("snapshot: measured %s", result)
         if self._done:
             return
         try:
             self._measure = json.loads(result)
-            width = int(self._measure["width"])
-            height = int(self._measure["height"])
+            width, height = int(self._measure["width"]), int(self._measure["height"])
         except (TypeError, ValueError, KeyError):
             self._fail("the page could not be measured (is it still loading?)")
             return
@@ -149,52 +213,59 @@ class SnapshotJob(QObject):
                 f"page is {height} px tall; the screenshot shows the first {MAX_CAPTURE_HEIGHT} px"
             )
             height = MAX_CAPTURE_HEIGHT
-        target = QSize(max(self._original_size.width(), min(width, 4096)), max(height, 1))
+        target = QSize(
+            max(self._original_size.width(), min(width, MAX_CAPTURE_WIDTH)), max(height, 1)
+        )
         if self._surface is not None:
             self._surface.enter_capture_mode()
         self._view.resize(target)
         self._wait_for_frames(target.height(), frames=3)
 
     def _wait_for_frames(self, height: int, frames: int) -> None:
-        self._token = self._page.new_token()
-        script = _FRAMES_JS % (json.dumps(self._token), height, frames)
-        self._page.runJavaScript(script, QWebEngineScript.ScriptWorldId.ApplicationWorld)
+        self._run_reporting(_FRAMES_JS % ("%TOKEN%", height, frames), self._grab)
 
-    def _on_token(self, token: str, _payload: str) -> None:
-        if self._done or token != self._token:
-            return
+    def _grab(self, _payload: str) -> None:
         image = self._view.grab().toImage()
         self._attempts += 1
         log.debug("snapshot: grab %d at %dx%d", self._attempts, image.width(), image.height())
         # Two equal grabs a few frames apart mean the renderer has caught up.
-        if self._image is not None and image == self._image:
-            self._grabbed(image)
+        stable = self._image is not None and image == self._image
+        if not stable and self._attempts < STABLE_GRAB_ATTEMPTS:
+            self._image = image
+            self._wait_for_frames(self._view.height(), frames=2)
             return
-        if self._attempts >= STABLE_GRAB_ATTEMPTS:
+        if not stable:
             self._warnings.append("the page kept changing while the screenshot was taken")
-            self._grabbed(image)
-            return
-        self._image = image
-        self._wait_for_frames(self._view.height(), frames=2)
-
-    def _grabbed(self, image: QImage) -> None:
         self._image = image
         self._restore_view()
-        self._page.toHtml(self._got_dom)
+        self._advance()
 
-    def _got_dom(self, html: str) -> None:
-        log.debug("snapshot: DOM of %d characters", len(html))
-        if self._done:
-            return
-        self._dom = html.encode("utf-8")
-        self._save_mhtml()
+    def _take_dom(self) -> None:
+        self._page.toHtml(lambda html: self._store("dom.html", html.encode("utf-8")))
 
-    def _save_mhtml(self) -> None:
+    def _take_text(self) -> None:
+        self._page.toPlainText(lambda text: self._store("page.txt", text.encode("utf-8")))
+
+    def _take_pdf(self) -> None:
+        self._page.printToPdf(self._pdf_ready)
+
+    def _pdf_ready(self, data: QByteArray) -> None:
+        pdf = bytes(data.data())
+        if not pdf:
+            self._warnings.append("the PDF print could not be made")
+        self._store("page.pdf", pdf or None)
+
+    def _store(self, name: str, data: bytes | None) -> None:
+        if not self._done:
+            self._artifacts[name] = data
+            self._advance()
+
+    def _take_mhtml(self) -> None:
         try:
             directory = volatile_dir()
         except OSError as exc:
             self._warnings.append(f"MHTML not saved: {exc}")
-            self._complete(None)
+            self._store("page.mhtml", None)
             return
         self._mhtml_path = directory / f"snapshot-{os.getpid()}-{id(self)}.mhtml"
         self._page.profile().downloadRequested.connect(self._on_download)
@@ -210,7 +281,6 @@ class SnapshotJob(QObject):
         request.isFinishedChanged.connect(lambda: self._mhtml_finished(request))
 
     def _mhtml_finished(self, request: QWebEngineDownloadRequest) -> None:
-        log.debug("snapshot: MHTML save ended in state %s", request.state().name)
         if self._done or self._mhtml_path is None:
             return
         data: bytes | None = None
@@ -218,10 +288,10 @@ class SnapshotJob(QObject):
             data = self._mhtml_path.read_bytes()
         else:
             self._warnings.append("MHTML could not be saved: " + request.interruptReasonString())
-        self._complete(data)
-
-    def _complete(self, mhtml: bytes | None) -> None:
         self._discard_mhtml_file()
+        self._store("page.mhtml", data)
+
+    def _complete(self) -> None:
         assert self._image is not None
         size = self._image.size()
         page = CapturedPage(
@@ -231,8 +301,10 @@ class SnapshotJob(QObject):
             started_utc=self._started,
             finished_utc=now_utc(),
             screenshot_png=b"",
-            mhtml=mhtml,
-            dom_html=self._dom,
+            mhtml=self._artifacts.get("page.mhtml"),
+            dom_html=self._artifacts.get("dom.html") or b"",
+            page_text=self._artifacts.get("page.txt") or b"",
+            pdf=self._artifacts.get("page.pdf"),
             viewport=(self._original_size.width(), self._original_size.height()),
             page_size=(
                 int(self._measure.get("width", size.width())),
@@ -243,10 +315,13 @@ class SnapshotJob(QObject):
                 "qtwebengine": str(qWebEngineVersion()),
                 "chromium": str(qWebEngineChromiumVersion()),
             },
+            navigation_chain=tuple(self._page.navigation_chain),
+            response_headers=dict(self._page.response_headers),
             warnings=tuple(self._warnings),
             site_error_status=self._site_status,
         )
-        self._finish(lambda: self.finished.emit(page, self._image))
+        image = self._image
+        self._finish(lambda: self.finished.emit(page, image))
 
     # -- endings ---------------------------------------------------------
 
@@ -261,7 +336,7 @@ class SnapshotJob(QObject):
         self._done = True
         self._timeout.stop()
         for signal, slot in (
-            (self._page.tokenSeen, self._on_token),
+            (self._page.tokenSeen, self._token_seen),
             (self._page.profile().downloadRequested, self._on_download),
         ):
             with contextlib.suppress(RuntimeError, TypeError):  # never connected

@@ -31,6 +31,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
                     for i in report.items
                 ],
                 "audit_events": report.audit_events,
+                "storage_problems": report.storage_problems,
                 "problems": report.problems(),
                 "tool": {"version": tool_version(), "build": build_hash()},
             }

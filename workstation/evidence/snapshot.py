@@ -32,6 +32,10 @@ class CapturedPage:
     page_size: tuple[int, int]
     user_agent: str
     engine: Mapping[str, str]
+    page_text: bytes = b""
+    pdf: bytes | None = None
+    navigation_chain: tuple[str, ...] = ()  # requested URL, then each redirect
+    response_headers: Mapping[str, list[str]] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     site_error_status: int | None = None  # the site answered 4xx/5xx (its page is still shown)
 
@@ -39,7 +43,10 @@ class CapturedPage:
         items = [
             ArtifactBytes("screenshot.png", "image/png", self.screenshot_png),
             ArtifactBytes("dom.html", "text/html; charset=utf-8", self.dom_html),
+            ArtifactBytes("page.txt", "text/plain; charset=utf-8", self.page_text),
         ]
+        if self.pdf is not None:
+            items.append(ArtifactBytes("page.pdf", "application/pdf", self.pdf))
         if self.mhtml is not None:
             items.append(ArtifactBytes("page.mhtml", "multipart/related", self.mhtml))
         return items
@@ -79,6 +86,8 @@ def snapshot_manifest(page: CapturedPage, context: SealContext) -> Manifest:
     fields: dict[str, Any] = {
         "requested_url": page.requested_url,
         "final_url": page.final_url,
+        "navigation_chain": list(page.navigation_chain),
+        "response_headers": {name: list(values) for name, values in page.response_headers.items()},
         "title": page.title,
         "started_utc": page.started_utc,
         "finished_utc": page.finished_utc,

@@ -37,13 +37,19 @@ class VerificationReport:
     items: list[ItemReport] = field(default_factory=list)
     audit_problems: list[str] = field(default_factory=list)
     audit_events: int = 0
+    storage_problems: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.audit_problems and all(item.ok for item in self.items)
+        return (
+            not self.audit_problems
+            and not self.storage_problems
+            and all(item.ok for item in self.items)
+        )
 
     def problems(self) -> list[str]:
-        found = [f"{item.control_number}: {p}" for item in self.items for p in item.problems]
+        found = [f"case file: {p}" for p in self.storage_problems]
+        found += [f"{item.control_number}: {p}" for item in self.items for p in item.problems]
         return found + [f"audit log: {p}" for p in self.audit_problems]
 
 
@@ -120,6 +126,7 @@ def sealed_in_audit(events: Iterable[Any]) -> set[str]:
 
 
 class VerifiableCase(Protocol):
+    def check_integrity(self) -> list[str]: ...
     def evidence_items(self) -> Sequence[Any]: ...
     def artifacts(self, item_id: int) -> Sequence[Any]: ...
     def audit_events(self) -> Sequence[Any]: ...
@@ -129,6 +136,11 @@ class VerifiableCase(Protocol):
 def verify_case(case: VerifiableCase) -> VerificationReport:
     """Verify every exhibit of an open case and its audit chain."""
     report = VerificationReport()
+    # Every page of the file, not only those holding exhibits: a damaged free or
+    # index page is damage all the same.
+    report.storage_problems = [
+        f"the case file is damaged ({problem})" for problem in case.check_integrity()
+    ]
     for record in case.evidence_items():
         try:
             stored = case.artifacts(record.id)
