@@ -20,7 +20,16 @@ import pytest
 import sqlcipher3
 
 from workstation import canonjson
-from workstation.casefile import ArtifactData, Case, KdfParams, keyslot, store
+from workstation.casefile import (
+    ArtifactData,
+    Case,
+    ContactDraft,
+    ContactEntry,
+    Counterpart,
+    KdfParams,
+    keyslot,
+    store,
+)
 from workstation.casefile import audit as audit_module
 from workstation.errors import (
     CaseCorrupt,
@@ -57,6 +66,60 @@ def raw_connection(case_path: Path, passphrase: str = PASSPHRASE) -> store.Conne
     return store.connect(case_path / "case.db", key)
 
 
+PERSONA = "Night Owl"
+
+
+def draft(**changes: Any) -> ContactDraft:
+    """A valid contact draft for PERSONA, with some fields changed."""
+    fields: dict[str, Any] = {
+        "persona": PERSONA,
+        "channel": "Telegram",
+        "counterparts": (Counterpart("handle", "@seller_77"),),
+        "direction": "in",
+        "content": "Have 100 tablets, 5 EUR each.\nShipping from Rotterdam.",
+    }
+    fields.update(changes)
+    return ContactDraft(**fields)
+
+
+def populate(case: Case, text: str = "sample") -> ContactEntry:
+    """One record of every kind, each carrying ``text``; returns the (attached) contact entry."""
+    case.update_metadata(
+        reference=f"REF {text}",
+        requesting_unit=f"unit {text}",
+        legal_basis=f"basis {text}",
+        commodity="cites",
+    )
+    case.add_persona(
+        PERSONA,
+        accounts=[("telegram", f"@owl_{text}")],
+        email="owl@example.org",
+        phone="+31 20 555 0100",
+        notes=f"notes {text}",
+    )
+    case.save_persona_state(PERSONA, f"cookie={text}".encode())
+    item = case.add_evidence(
+        f"CN-{text}",
+        f'{{"title":"shop {text}","final_url":"https://shop.example/{text}"}}'.encode(),
+        [
+            ArtifactData("page.txt", "text/plain", f"page text {text}".encode()),
+            ArtifactData("dom.html", "text/html", f"<p>{text}</p>".encode()),
+        ],
+        details={"note": text},
+    )
+    case.add_note(f"note {text}", subject=f"subject {text}")
+    case.append_audit("test.detail", {"text": text})
+    return case.add_contact(
+        draft(
+            counterparts=(Counterpart("email", f"{text}@example.net"), Counterpart("handle", text)),
+            content=f"content {text}",
+            attachments=(("photo.jpg", "image/jpeg", f"jpeg {text}".encode()),),
+            evidence_ids=(item,),
+            authorisation_ref=f"AUTH {text}",
+        )
+    )
+
+
 @pytest.fixture
 def case_dir(tmp_path: Path) -> Path:
     return tmp_path / "case"
@@ -78,7 +141,7 @@ def closed_case(case_dir: Path) -> Path:
 def test_create_then_open_round_trip(case_dir: Path) -> None:
     with make_case(case_dir, title="Op Lantern", officer="PC 1234") as created:
         case_id = created.case_id
-        assert created.info()["title"] == "Op Lantern"
+        assert created.metadata().reference == "Op Lantern"
     with Case.open(case_dir, PASSPHRASE, officer="PC 99") as opened:
         info = opened.info()
         events = opened.audit_events()
@@ -86,8 +149,13 @@ def test_create_then_open_round_trip(case_dir: Path) -> None:
     assert str(uuid.UUID(case_id, version=4)) == case_id
     assert info["officer"] == "PC 1234"
     assert info["created_utc"].endswith("Z")
-    assert [e.action for e in events] == ["case.created", "case.opened"]
-    assert [e.actor for e in events] == ["PC 1234", "PC 99"]
+    assert [e.action for e in events] == [
+        "case.created",
+        "audit.key_created",
+        "audit.head_signed",
+        "case.opened",
+    ]
+    assert [e.actor for e in events] == ["PC 1234"] * 3 + ["PC 99"]
     assert events[0].details["case_id"] == case_id
 
 
@@ -216,9 +284,10 @@ def _rewrite_slot(case_path: Path, change: Any) -> None:
 
 
 def _flip_wrapped_key(doc: dict[str, Any]) -> None:
-    raw = bytearray(base64.b64decode(doc["wrap"]["ciphertext"]))
+    wrap = doc["slots"][0]["wrap"]
+    raw = bytearray(base64.b64decode(wrap["ciphertext"]))
     raw[5] ^= 0x01
-    doc["wrap"]["ciphertext"] = base64.b64encode(raw).decode()
+    wrap["ciphertext"] = base64.b64encode(raw).decode()
 
 
 @pytest.mark.parametrize(
@@ -360,8 +429,9 @@ def test_no_plaintext_on_disk(case_dir: Path) -> None:
     _assert_no_plaintext(case_dir)
     # The canary really is in there, so the test above could fail.
     with Case.open(case_dir, PASSPHRASE) as case:
-        assert case.info()["title"] == CANARY
-        assert CANARY in case.audit_events()[2].details_json.decode()
+        assert case.metadata().reference == CANARY
+        logged = [e for e in case.audit_events() if e.action == "contact.logged"]
+        assert CANARY in logged[0].details_json.decode()
 
 
 # -- evidence ------------------------------------------------------------------------------
@@ -506,5 +576,8 @@ def test_worker_threads_share_one_case(open_case: Case) -> None:
         thread.join()
     assert errors == []
     events = open_case.audit_events()
-    assert [e.seq for e in events] == list(range(1, 62))
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    assert sorted(
+        (e.details["worker"], e.details["n"]) for e in events if e.action == "test.tick"
+    ) == [(w, n) for w in range(4) for n in range(15)]
     assert open_case.verify_audit().ok

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import copy
+import dataclasses
 import json
 import unicodedata
 from pathlib import Path
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from tests.unit.test_casefile_case import FAST_KDF, make_case
 from workstation import canonjson
-from workstation.casefile import Case, KdfParams, keyslot
+from workstation.casefile import Case, KdfParams, SignedHead, keyslot
 from workstation.errors import CaseCorrupt, InputError, SchemaTooNew, WrongPassphrase
 
 # -- the KDF floor -----------------------------------------------------------------------------
@@ -85,15 +86,15 @@ def test_slot_round_trips_and_unlocks() -> None:
     assert parsed == slot
     assert keyslot.unlock(parsed, "pw") == key
     assert len(key) == 32
-    assert len(slot.salt) == 16
+    assert len(slot.passphrase.salt) == 16
 
 
 def test_each_slot_has_fresh_randomness() -> None:
     first, key1 = keyslot.new_keyslot("pw", FAST_KDF)
     second, key2 = keyslot.new_keyslot("pw", FAST_KDF)
     assert key1 != key2
-    assert first.salt != second.salt
-    assert first.nonce != second.nonce
+    assert first.passphrase.salt != second.passphrase.salt
+    assert first.passphrase.wrapped.nonce != second.passphrase.wrapped.nonce
     assert first.case_id != second.case_id
 
 
@@ -112,6 +113,12 @@ def _slot_doc() -> dict[str, Any]:
     return doc
 
 
+def _pp(doc: dict[str, Any]) -> dict[str, Any]:
+    """The passphrase slot of a parsed keyslot.json."""
+    entry: dict[str, Any] = doc["slots"][0]
+    return entry
+
+
 def _flip_b64(text: str) -> str:
     raw = bytearray(base64.b64decode(text))
     raw[0] ^= 0x80
@@ -125,7 +132,8 @@ def _flip_b64(text: str) -> str:
 def test_altered_crypto_fields_read_as_wrong_passphrase(section: str, field: str) -> None:
     # Well formed but altered: the GCM tag fails exactly as with a wrong passphrase.
     doc = _slot_doc()
-    doc[section][field] = _flip_b64(doc[section][field])
+    entry = _pp(doc)
+    entry[section][field] = _flip_b64(entry[section][field])
     slot = keyslot.parse(canonjson.dumps(doc))
     with pytest.raises(WrongPassphrase, match=r"^The passphrase does not open this case\.$"):
         keyslot.unlock(slot, "pw")
@@ -135,8 +143,8 @@ def test_altered_crypto_fields_read_as_wrong_passphrase(section: str, field: str
     "change",
     [
         lambda d: d.__setitem__("case_id", "00000000-0000-4000-8000-000000000000"),  # the AAD
-        lambda d: d["kdf"].__setitem__("time_cost", 2),
-        lambda d: d["kdf"].__setitem__("memory_kib", 16384),
+        lambda d: _pp(d)["kdf"].__setitem__("time_cost", 2),
+        lambda d: _pp(d)["kdf"].__setitem__("memory_kib", 16384),
     ],
     ids=["case-id", "time-cost", "memory"],
 )
@@ -147,6 +155,56 @@ def test_altered_slot_metadata_reads_as_wrong_passphrase(change: Any) -> None:
         keyslot.unlock(keyslot.parse(canonjson.dumps(doc)), "pw")
 
 
+def test_full_slot_round_trips_and_both_slots_unlock() -> None:
+    full, key, token = _full_slot()
+    parsed = keyslot.parse(keyslot.to_json(full))
+    assert parsed == full
+    assert keyslot.unlock(parsed, "pw") == key
+    assert keyslot.unlock_with_token(parsed, token) == key
+    assert keyslot.unlock_with_token(parsed, bytes(32)) is None  # another token
+    assert keyslot.unlock_with_token(dataclasses.replace(parsed, remembered=None), token) is None
+
+
+def test_keyring_slot_cannot_be_moved_to_another_case() -> None:
+    full, _, token = _full_slot()
+    other, _ = keyslot.new_keyslot("pw", FAST_KDF)
+    moved = dataclasses.replace(other, remembered=full.remembered)
+    assert keyslot.unlock_with_token(moved, token) is None
+
+
+def v1_document(slot: keyslot.KeySlot) -> bytes:
+    """keyslot.json as version 1 wrote it: one passphrase slot at the top level, no head."""
+    entry = slot.passphrase
+    return canonjson.dumps(
+        {
+            "format": keyslot.FORMAT,
+            "version": 1,
+            "case_id": slot.case_id,
+            "kdf": {
+                "name": "argon2id",
+                "time_cost": entry.kdf.time_cost,
+                "memory_kib": entry.kdf.memory_kib,
+                "parallelism": entry.kdf.parallelism,
+                "salt": base64.b64encode(entry.salt).decode(),
+            },
+            "wrap": {
+                "alg": "AES-256-GCM",
+                "nonce": base64.b64encode(entry.wrapped.nonce).decode(),
+                "ciphertext": base64.b64encode(entry.wrapped.ciphertext).decode(),
+            },
+        }
+    )
+
+
+def test_version_1_files_are_still_read() -> None:
+    slot, key = keyslot.new_keyslot("pw", FAST_KDF)
+    parsed = keyslot.parse(v1_document(slot))
+    assert parsed == slot
+    assert parsed.remembered is None and parsed.head is None
+    assert keyslot.unlock(parsed, "pw") == key
+    assert canonjson.loads(keyslot.to_json(parsed))["version"] == 2  # rewritten as version 2
+
+
 # -- the parser --------------------------------------------------------------------------------
 
 
@@ -154,6 +212,20 @@ def _mutated(change: Any) -> bytes:
     doc = _slot_doc()
     change(doc)
     return canonjson.dumps(doc)
+
+
+def _full_slot() -> tuple[keyslot.KeySlot, bytearray, bytes]:
+    """A slot file with both slots and a head, its data key and its keyring token."""
+    slot, key = keyslot.new_keyslot("pw", FAST_KDF)
+    token = bytes(range(32))
+    head = SignedHead(3, "a" * 64, "2024-05-01T12:00:00.000000Z", "every 100 events", "b" * 128)
+    full = dataclasses.replace(
+        slot, remembered=keyslot.wrap_token(key, token, slot.case_id), head=head
+    )
+    return full, key, token
+
+
+BASE_DOC = canonjson.loads(keyslot.to_json(_full_slot()[0]))
 
 
 MALFORMED: dict[str, bytes] = {
@@ -170,23 +242,34 @@ MALFORMED: dict[str, bytes] = {
     "version-0": _mutated(lambda d: d.__setitem__("version", 0)),
     "version-text": _mutated(lambda d: d.__setitem__("version", "1")),
     "version-bool": _mutated(lambda d: d.__setitem__("version", True)),
-    "missing-wrap": _mutated(lambda d: d.pop("wrap")),
+    "missing-wrap": _mutated(lambda d: _pp(d).pop("wrap")),
     "extra-field": _mutated(lambda d: d.__setitem__("extra", 1)),
     "case-id-not-uuid": _mutated(lambda d: d.__setitem__("case_id", "case-1")),
     "case-id-uppercase": _mutated(lambda d: d.__setitem__("case_id", d["case_id"].upper())),
-    "unknown-kdf": _mutated(lambda d: d["kdf"].__setitem__("name", "pbkdf2")),
-    "unknown-alg": _mutated(lambda d: d["wrap"].__setitem__("alg", "ChaCha20")),
-    "memory-absurd": _mutated(lambda d: d["kdf"].__setitem__("memory_kib", 2**40)),
-    "time-zero": _mutated(lambda d: d["kdf"].__setitem__("time_cost", 0)),
-    "parallelism-float": _mutated(lambda d: d["kdf"].__setitem__("parallelism", "4")),
-    "salt-short": _mutated(lambda d: d["kdf"].__setitem__("salt", "AAAA")),
-    "salt-not-base64": _mutated(lambda d: d["kdf"].__setitem__("salt", "***")),
-    "salt-non-ascii": _mutated(lambda d: d["kdf"].__setitem__("salt", "ü" * 24)),
-    "nonce-length": _mutated(lambda d: d["wrap"].__setitem__("nonce", "AAAAAAAA")),
+    "unknown-kdf": _mutated(lambda d: _pp(d)["kdf"].__setitem__("name", "pbkdf2")),
+    "unknown-alg": _mutated(lambda d: _pp(d)["wrap"].__setitem__("alg", "ChaCha20")),
+    "memory-absurd": _mutated(lambda d: _pp(d)["kdf"].__setitem__("memory_kib", 2**40)),
+    "time-zero": _mutated(lambda d: _pp(d)["kdf"].__setitem__("time_cost", 0)),
+    "parallelism-float": _mutated(lambda d: _pp(d)["kdf"].__setitem__("parallelism", "4")),
+    "salt-short": _mutated(lambda d: _pp(d)["kdf"].__setitem__("salt", "AAAA")),
+    "salt-not-base64": _mutated(lambda d: _pp(d)["kdf"].__setitem__("salt", "***")),
+    "salt-non-ascii": _mutated(lambda d: _pp(d)["kdf"].__setitem__("salt", "ü" * 24)),
+    "nonce-length": _mutated(lambda d: _pp(d)["wrap"].__setitem__("nonce", "AAAAAAAA")),
     "ciphertext-cut": _mutated(
-        lambda d: d["wrap"].__setitem__("ciphertext", d["wrap"]["ciphertext"][:-8])
+        lambda d: _pp(d)["wrap"].__setitem__("ciphertext", _pp(d)["wrap"]["ciphertext"][:-8])
     ),
-    "kdf-not-object": _mutated(lambda d: d.__setitem__("kdf", [1, 2])),
+    "kdf-not-object": _mutated(lambda d: _pp(d).__setitem__("kdf", [1, 2])),
+    "slots-empty": _mutated(lambda d: d.__setitem__("slots", [])),
+    "slots-not-list": _mutated(lambda d: d.__setitem__("slots", {"type": "passphrase"})),
+    "two-passphrase-slots": _mutated(lambda d: d["slots"].append(_pp(d))),
+    "only-keyring-slot": _mutated(lambda d: _pp(d).__setitem__("type", "keyring")),
+    "unknown-slot-type": _mutated(lambda d: _pp(d).__setitem__("type", "fingerprint")),
+    "head-not-object": _mutated(lambda d: d.__setitem__("head", "latest")),
+    "head-bad-hash": _mutated(lambda d: d.__setitem__("head", {**BASE_DOC["head"], "hash": "x"})),
+    "head-seq-zero": _mutated(lambda d: d.__setitem__("head", {**BASE_DOC["head"], "seq": 0})),
+    "head-short-signature": _mutated(
+        lambda d: d.__setitem__("head", {**BASE_DOC["head"], "signature": "ab"})
+    ),
 }
 
 
@@ -198,7 +281,7 @@ def test_malformed_slots_are_corrupt(data: bytes) -> None:
 
 def test_newer_slot_version_is_schema_too_new() -> None:
     with pytest.raises(SchemaTooNew, match="newer version"):
-        keyslot.parse(_mutated(lambda d: d.__setitem__("version", 2)))
+        keyslot.parse(_mutated(lambda d: d.__setitem__("version", keyslot.VERSION + 1)))
 
 
 def _parse_only_refuses_cleanly(data: bytes) -> None:
@@ -228,26 +311,38 @@ def test_arbitrary_json_only_raises_case_corrupt(value: Any) -> None:
         keyslot.parse(json.dumps(value).encode())
 
 
-SLOT_PATHS = [
+SLOT_PATHS: list[tuple[str | int, ...]] = [
     ("format",),
     ("version",),
     ("case_id",),
-    ("kdf",),
-    ("kdf", "name"),
-    ("kdf", "time_cost"),
-    ("kdf", "memory_kib"),
-    ("kdf", "parallelism"),
-    ("kdf", "salt"),
-    ("wrap",),
-    ("wrap", "alg"),
-    ("wrap", "nonce"),
-    ("wrap", "ciphertext"),
+    ("slots",),
+    ("head",),
+    ("slots", 0),
+    ("slots", 0, "type"),
+    ("slots", 0, "kdf"),
+    ("slots", 0, "kdf", "name"),
+    ("slots", 0, "kdf", "time_cost"),
+    ("slots", 0, "kdf", "memory_kib"),
+    ("slots", 0, "kdf", "parallelism"),
+    ("slots", 0, "kdf", "salt"),
+    ("slots", 0, "wrap"),
+    ("slots", 0, "wrap", "alg"),
+    ("slots", 0, "wrap", "nonce"),
+    ("slots", 0, "wrap", "ciphertext"),
+    ("slots", 1, "type"),
+    ("slots", 1, "wrap", "nonce"),
+    ("head", "seq"),
+    ("head", "hash"),
+    ("head", "utc"),
+    ("head", "signature"),
+    ("head", "reason"),
 ]
-BASE_DOC = _slot_doc()
 
 
 @given(st.sampled_from(SLOT_PATHS), json_values)
-def test_any_field_replaced_by_any_json_never_escapes(path: tuple[str, ...], value: Any) -> None:
+def test_any_field_replaced_by_any_json_never_escapes(
+    path: tuple[str | int, ...], value: Any
+) -> None:
     doc = copy.deepcopy(BASE_DOC)
     target = doc
     for key in path[:-1]:

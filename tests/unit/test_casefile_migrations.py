@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Iterator
 from contextlib import closing
@@ -9,8 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.test_casefile_case import PASSPHRASE, make_case, raw_connection, snapshot
-from workstation.casefile import Case, store
+from tests.unit.test_casefile_case import (
+    FAST_KDF,
+    PASSPHRASE,
+    make_case,
+    raw_connection,
+    snapshot,
+)
+from tests.unit.test_casefile_keyslot import v1_document
+from workstation.casefile import Case, audit, keyslot, store
 from workstation.casefile import migrations as mig
 from workstation.casefile.migrations import MIGRATIONS, V1_SQL, Migration
 from workstation.errors import CaseError, SchemaTooNew
@@ -60,8 +68,15 @@ def test_fresh_database_reaches_latest(conn: store.Connection, db_path: Path) ->
     assert mig.migrate(conn, db_path) == [m.version for m in MIGRATIONS]
     assert mig.schema_version(conn) == mig.latest_version() == MIGRATIONS[-1].version
     assert {"case_info", "evidence_item", "artifact", "audit_event"} <= _tables(conn)
-    triggers = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").fetchone()
-    assert triggers == (6,)
+    assert {"persona", "contact", "attachment", "signed_head", "search_text"} <= _tables(conn)
+    triggers = conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    append_only = {
+        "evidence_item", "artifact", "audit_event", "signing_key", "signed_head", "attachment",
+        "contact", "contact_counterpart", "contact_attachment", "contact_evidence", "note",
+    }  # fmt: skip
+    assert {str(t[0]) for t in triggers} == {
+        f"{table}_no_{op}" for table in append_only for op in ("update", "delete")
+    }
     assert mig.migrate(conn, db_path) == []  # nothing pending: a no-op
 
 
@@ -144,30 +159,105 @@ def test_split_statements_keeps_trigger_bodies_whole() -> None:
         mig.split_statements("CREATE TABLE t (x); CREATE TRIGGER x BEFORE DELETE ON t BEGIN")
 
 
-def test_opening_an_old_case_migrates_and_records_it(
+# A later schema step, to test what opening a case does when the code is newer or older.
+NEXT = Migration(
+    len(MIGRATIONS) + 1,
+    "a table for lookup results",
+    "CREATE TABLE lookup_result (id INTEGER PRIMARY KEY, body BLOB NOT NULL);",
+)
+
+
+def test_opening_an_older_case_migrates_and_records_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "case"
     make_case(path, title="old").close()
-    monkeypatch.setattr(mig, "MIGRATIONS", (V1, V2))
+    monkeypatch.setattr(mig, "MIGRATIONS", (*MIGRATIONS, NEXT))
     with Case.open(path, PASSPHRASE) as case:
         opened = case.audit_events()[-1]
-        assert case.info()["title"] == "old"
+        assert case.metadata().reference == "old"
         assert case.verify_audit().ok
-    assert opened.details["migrations_applied"] == [2]
-    assert opened.details["schema_version"] == 2
+    assert opened.details["migrations_applied"] == [NEXT.version]
+    assert opened.details["schema_version"] == NEXT.version
     with closing(raw_connection(path)) as conn:
-        assert mig.schema_version(conn) == 2
+        assert mig.schema_version(conn) == NEXT.version
 
 
 def test_opening_a_case_from_newer_code_changes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "case"
-    monkeypatch.setattr(mig, "MIGRATIONS", (V1, V2))
+    monkeypatch.setattr(mig, "MIGRATIONS", (*MIGRATIONS, NEXT))
     make_case(path).close()
-    monkeypatch.setattr(mig, "MIGRATIONS", (V1,))
+    monkeypatch.setattr(mig, "MIGRATIONS", MIGRATIONS)
     before = snapshot(path)
     with pytest.raises(SchemaTooNew):
         Case.open(path, PASSPHRASE)
     assert snapshot(path) == before
+
+
+# -- a real version-1 case, as the first release wrote it, opened by this code ---------------
+
+
+def _build_v1_case(path: Path) -> str:
+    """A case exactly as schema version 1 left it: v1 key slot, v1 tables, one exhibit."""
+    path.mkdir(mode=0o700)
+    slot, key = keyslot.new_keyslot(PASSPHRASE, FAST_KDF)
+    with closing(store.connect(path / store.DB_NAME, key, create=True)) as conn:
+        mig.migrate(conn, path / store.DB_NAME, [V1])
+        with store.transaction(conn):
+            info = {
+                "case_id": slot.case_id,
+                "title": "OP-OLD-1",
+                "officer": "PC 1",
+                "created_utc": "2024-01-02T03:04:05.000006Z",
+                "created_by": "Investigator Workstation 0.1.0",
+                "clock_source": "system clock (UTC)",
+            }
+            for name, value in info.items():
+                conn.execute("INSERT INTO case_info (key, value) VALUES (?, ?)", (name, value))
+            audit.append(
+                conn, "case.created", "PC 1", {"case_id": slot.case_id, "title": "OP-OLD-1"}
+            )
+            conn.execute(
+                "INSERT INTO evidence_item (control_number, manifest, created_utc) "
+                "VALUES (?, ?, ?)",
+                ("CN-OLD", b'{"title":"old listing"}', "2024-01-02T03:05:00.000000Z"),
+            )
+            conn.execute(
+                "INSERT INTO artifact (item_id, name, media_type, sha256, data) "
+                "VALUES (1, 'page.txt', 'text/plain', ?, ?)",
+                (hashlib.sha256(b"pangolin scales").hexdigest(), b"pangolin scales"),
+            )
+            audit.append(conn, "evidence.sealed", "PC 1", {"control_number": "CN-OLD"})
+    (path / "keyslot.json").write_bytes(v1_document(slot))
+    return slot.case_id
+
+
+def test_a_version_1_case_opens_migrated_with_its_data_and_a_key_pair(tmp_path: Path) -> None:
+    path = tmp_path / "old.case"
+    case_id = _build_v1_case(path)
+    with Case.open(path, PASSPHRASE, officer="PC 2") as case:
+        assert case.case_id == case_id
+        meta = case.metadata()
+        assert (meta.reference, meta.officer, meta.opened_utc) == (
+            "OP-OLD-1",
+            "PC 1",
+            "2024-01-02T03:04:05.000006Z",
+        )
+        assert meta.commodity == "other" and meta.status == "open"
+        (item,) = case.evidence_items()
+        assert item.control_number == "CN-OLD"
+        assert case.artifacts(item.id)[0].data == b"pangolin scales"
+        assert {(h.kind, h.ref_id) for h in case.search("pangolin")} == {("evidence", item.id)}
+        actions = [e.action for e in case.audit_events()]
+        assert actions == ["case.created", "evidence.sealed", "audit.key_created", "case.opened"]
+        assert case.audit_events()[-1].details["migrations_applied"] == [2]
+        assert len(case.public_key_hex()) == 64
+        case.add_persona("New Persona")  # the new tables work
+        report = case.verify_audit()
+        assert report.ok and not report.tail_anchored  # no head signed yet
+    assert keyslot.read(path / "keyslot.json").head is not None  # signed when closed
+    with Case.open(path, PASSPHRASE) as case:
+        report = case.verify_audit()
+        assert report.ok and report.tail_anchored

@@ -11,11 +11,10 @@ deleted, inserted or reordered event (seq gap or broken link), a removed
 beginning (first seq is not 1 / prev_hash not zeros), details that are not
 canonical JSON.
 
-What it cannot detect yet: events cut off at the END. A shorter chain is still
-a valid chain. Signed heads close that gap (a later task): the workstation will
-periodically sign (seq, hash) of the head with a key outside the database and
-the verifier will check that the chain reaches the latest signed head. The
-place for it is ChainReport.tail_anchored, which stays False until then.
+What the chain alone cannot detect: events cut off at the END. A shorter chain
+is still a valid chain. Signed heads (heads.py) close that gap: Case.verify_audit
+also checks that the log reaches the latest signed head, the one kept in
+keyslot.json outside the database included, and sets ChainReport.tail_anchored.
 """
 
 from __future__ import annotations
@@ -158,6 +157,10 @@ class ChainProblem(StrEnum):
     NON_CANONICAL = "non-canonical"  # details bytes are not canonical JSON
     BROKEN_LINK = "broken-link"  # prev_hash is not the previous event's hash
     HASH_MISMATCH = "hash-mismatch"  # the event's content does not match its hash
+    TRUNCATED = "truncated"  # a signed head vouches for events that are gone
+    BAD_HEAD = "bad-head"  # a signed head's signature fails, or its event was rewritten
+    KEY_MISMATCH = "key-mismatch"  # the signing key is not the one the log announced
+    RECORD_MISMATCH = "record-mismatch"  # a stored record differs from its audit event
 
 
 @dataclass(frozen=True)
@@ -165,9 +168,9 @@ class ChainReport:
     """The outcome of verify_chain.
 
     ``events_checked`` counts the events found good before the first problem.
-    ``tail_anchored`` will say that the head matches a signed head; signed heads
-    are not implemented, so it is always False: a chain cut short at the end
-    still verifies.
+    ``tail_anchored`` is True when the latest signed head verified and the log
+    reaches it (Case.verify_audit sets it; verify_chain alone cannot). Events
+    after that head are covered by the chain but not yet by a signature.
     """
 
     ok: bool

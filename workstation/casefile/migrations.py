@@ -80,8 +80,129 @@ CREATE TABLE audit_event (
 {_immutable("audit_event", "the audit log")}
 """
 
+V2_SQL = f"""
+CREATE TABLE signing_key (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    public_key BLOB NOT NULL CHECK (length(public_key) = 32),
+    private_key BLOB NOT NULL CHECK (length(private_key) = 32),
+    created_utc TEXT NOT NULL
+);
+CREATE TABLE signed_head (
+    seq INTEGER PRIMARY KEY,
+    hash TEXT NOT NULL CHECK (length(hash) = 64),
+    utc TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    signature TEXT NOT NULL CHECK (length(signature) = 128)
+);
+CREATE TABLE persona (
+    id INTEGER PRIMARY KEY,
+    alias TEXT NOT NULL CHECK (length(alias) > 0),
+    alias_key TEXT NOT NULL UNIQUE,
+    accounts BLOB NOT NULL CHECK (typeof(accounts) = 'blob'),
+    email TEXT NOT NULL,
+    phone TEXT NOT NULL,
+    notes TEXT NOT NULL,
+    created_utc TEXT NOT NULL,
+    retired_utc TEXT
+);
+CREATE TABLE persona_state (
+    persona_id INTEGER PRIMARY KEY REFERENCES persona(id),
+    saved_utc TEXT NOT NULL,
+    state BLOB NOT NULL CHECK (typeof(state) = 'blob')
+);
+CREATE TABLE attachment (
+    sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+    size INTEGER NOT NULL,
+    data BLOB NOT NULL CHECK (typeof(data) = 'blob')
+);
+CREATE TABLE contact (
+    id INTEGER PRIMARY KEY,
+    occurred_utc TEXT NOT NULL,
+    recorded_utc TEXT NOT NULL,
+    persona_id INTEGER NOT NULL REFERENCES persona(id),
+    channel TEXT NOT NULL CHECK (length(channel) > 0),
+    direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+    content TEXT NOT NULL,
+    is_summary INTEGER NOT NULL CHECK (is_summary IN (0, 1)),
+    authorisation_ref TEXT NOT NULL,
+    officer TEXT NOT NULL,
+    supersedes INTEGER REFERENCES contact(id)
+);
+CREATE UNIQUE INDEX contact_by_supersedes ON contact (supersedes) WHERE supersedes IS NOT NULL;
+CREATE INDEX contact_by_time ON contact (occurred_utc, id);
+CREATE INDEX contact_by_persona ON contact (persona_id, occurred_utc);
+CREATE TABLE contact_counterpart (
+    contact_id INTEGER NOT NULL REFERENCES contact(id),
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('handle', 'email', 'phone', 'url')),
+    value TEXT NOT NULL CHECK (length(value) > 0),
+    PRIMARY KEY (contact_id, position)
+) WITHOUT ROWID;
+CREATE TABLE contact_attachment (
+    contact_id INTEGER NOT NULL REFERENCES contact(id),
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    sha256 TEXT NOT NULL REFERENCES attachment(sha256),
+    PRIMARY KEY (contact_id, position)
+) WITHOUT ROWID;
+CREATE TABLE contact_evidence (
+    contact_id INTEGER NOT NULL REFERENCES contact(id),
+    evidence_id INTEGER NOT NULL REFERENCES evidence_item(id),
+    PRIMARY KEY (contact_id, evidence_id)
+) WITHOUT ROWID;
+CREATE INDEX contact_evidence_by_item ON contact_evidence (evidence_id);
+CREATE TABLE note (
+    id INTEGER PRIMARY KEY,
+    created_utc TEXT NOT NULL,
+    officer TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE search_text USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
+{_immutable("signing_key", "the signing key")}
+{_immutable("signed_head", "signed heads")}
+{_immutable("attachment", "attachments")}
+{_immutable("contact", "the contact log")}
+{_immutable("contact_counterpart", "the contact log")}
+{_immutable("contact_attachment", "the contact log")}
+{_immutable("contact_evidence", "the contact log")}
+{_immutable("note", "notes")}
+"""
+
+# case_info keys of the full metadata; v1 only had title (now reference), officer, created_utc.
+_V2_METADATA = {
+    "requesting_unit": "",
+    "legal_basis": "",
+    "commodity": "other",
+    "status": "open",
+    "closed_utc": "",
+}
+
+
+def _v2(conn: Connection) -> None:
+    """Tables for keys, heads, personas, contacts, notes and search; metadata; the index."""
+    from workstation.casefile import fts  # noqa: PLC0415 - fts imports the record modules
+
+    for statement in split_statements(V2_SQL):
+        conn.execute(statement)
+    conn.execute("UPDATE case_info SET key = 'reference' WHERE key = 'title'")
+    conn.execute(
+        "INSERT OR IGNORE INTO case_info (key, value) "
+        "SELECT 'opened_utc', value FROM case_info WHERE key = 'created_utc'"
+    )
+    for key, value in _V2_METADATA.items():
+        conn.execute("INSERT OR IGNORE INTO case_info (key, value) VALUES (?, ?)", (key, value))
+    fts.rebuild(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "case info, sealed evidence and artifacts, hash-chained audit log", V1_SQL),
+    Migration(
+        2,
+        "signed heads, case metadata, personas, contact log, notes, full-text search",
+        _v2,
+    ),
 )
 
 

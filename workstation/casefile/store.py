@@ -6,7 +6,12 @@ Connection settings and why:
   of its own (Argon2id already ran when the key slot was unlocked).
 - ``cipher_compatibility = 4`` pins the on-disk format, so a later SQLCipher with
   other defaults still reads the case.
-- ``cipher_memory_security = ON`` makes SQLCipher wipe the memory it frees.
+- ``cipher_memory_security`` stays OFF (SQLCipher's default since 4.5; it still
+  wipes its own key material). ON wipes every block SQLite frees, which made
+  inserts 3-5x and searches 5-10x slower (bench/casefile.py), while the
+  plaintext it guards is also in the Python objects the workstation works with,
+  unwiped: it bought little. Swap is the real risk to plaintext in memory;
+  that is the OS's job (encrypted or no swap, see ARCHITECTURE.md).
 - ``temp_store = MEMORY``: temporary tables, indices, statement journals and
   sort spills stay in RAM instead of plaintext temp files.
 - ``journal_mode = DELETE`` (rollback journal): SQLCipher writes the journal
@@ -17,6 +22,9 @@ Connection settings and why:
 - ``synchronous = FULL``: a commit is on the disk when it returns; evidence and
   audit events must survive a power cut.
 - ``foreign_keys = ON``: artifacts must belong to an item.
+- ``cache_size = -65536`` (64 MiB): decrypted pages stay in SQLite's cache; a
+  page read again from the OS is decrypted and HMAC-checked again, which is
+  where SQLCipher's cost over plain SQLite lies (bench/casefile.py).
 
 The connection runs in autocommit mode (``isolation_level=None``); transactions
 are explicit (``transaction()``), so nothing commits behind our back.
@@ -37,6 +45,7 @@ from workstation.errors import CaseCorrupt, CaseError
 log = logging.getLogger(__name__)
 
 DB_NAME = "case.db"
+CACHE_SIZE = -65536  # negative: KiB, so 64 MiB of decrypted pages
 
 
 class Cursor(Protocol):
@@ -88,24 +97,14 @@ def connect(db_path: Path, key: bytes | bytearray, *, create: bool = False) -> C
 def _configure(conn: Connection, key: bytes | bytearray) -> None:
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     conn.execute("PRAGMA cipher_compatibility = 4")
-    _memory_security(conn)
     conn.execute("PRAGMA temp_store = MEMORY")
     conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA cache_size = {CACHE_SIZE}")
     # The first read decrypts page 1: a bad HMAC or a non-database raises here,
     # before any pragma that might write.
     conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     conn.execute("PRAGMA journal_mode = DELETE").fetchone()
     conn.execute("PRAGMA synchronous = FULL")
-
-
-def _memory_security(conn: Connection) -> None:
-    try:
-        conn.execute("PRAGMA cipher_memory_security = ON")
-        row = conn.execute("PRAGMA cipher_memory_security").fetchone()
-    except sqlcipher3.OperationalError:
-        row = None
-    if not row or str(row[0]) != "1":
-        log.debug("SQLCipher memory security is not available in this build")
 
 
 @contextmanager

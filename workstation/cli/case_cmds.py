@@ -1,9 +1,11 @@
-"""`case ...`: create (and later manage) encrypted case files."""
+"""`case ...`: create encrypted case files, change their passphrase, show what they hold."""
 
 import argparse
+import dataclasses
 from pathlib import Path
+from typing import Any
 
-from workstation.cli.common import EXIT_OK, read_passphrase
+from workstation.cli.common import EXIT_OK, print_json, read_passphrase
 
 
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -16,6 +18,15 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     create.add_argument("--title", default="", help="case reference")
     create.add_argument("--officer", default="", help="officer creating the case")
     create.set_defaults(handler=cmd_case_create)
+    passwd = actions.add_parser(
+        "passwd", help="change the passphrase (old, then new, one per line on stdin)"
+    )
+    passwd.add_argument("path", type=Path)
+    passwd.set_defaults(handler=cmd_case_passwd)
+    info = actions.add_parser("info", help="show the case's metadata and what it holds")
+    info.add_argument("path", type=Path)
+    info.add_argument("--json", action="store_true", help="machine-readable output")
+    info.set_defaults(handler=cmd_case_info)
 
 
 def cmd_case_create(args: argparse.Namespace) -> int:
@@ -25,3 +36,43 @@ def cmd_case_create(args: argparse.Namespace) -> int:
     with Case.create(args.path, passphrase, title=args.title, officer=args.officer) as case:
         print(f"Created case {case.path} ({case.case_id})")
     return EXIT_OK
+
+
+def cmd_case_passwd(args: argparse.Namespace) -> int:
+    from workstation.casefile import Case  # noqa: PLC0415
+
+    old = read_passphrase("Current passphrase: ")
+    new = read_passphrase("New passphrase: ", confirm=True)
+    with Case.open(args.path, old) as case:
+        case.change_passphrase(old, new)
+        print(f"Changed the passphrase of case {case.path} ({case.case_id}).")
+    return EXIT_OK
+
+
+def cmd_case_info(args: argparse.Namespace) -> int:
+    from workstation.casefile import Case  # noqa: PLC0415
+
+    passphrase = read_passphrase("Passphrase: ")
+    with Case.open(args.path, passphrase) as case:
+        summary = case_summary(case)
+    if args.json:
+        print_json(summary)
+    else:
+        for key, value in summary["metadata"].items():
+            print(f"{key.replace('_', ' '):16} {value if value is not None else ''}")
+        for key, value in summary["counts"].items():
+            print(f"{key.replace('_', ' '):16} {value}")
+        print(f"{'case id':16} {summary['case_id']}")
+        print(f"{'signing key':16} {summary['public_key']}")
+    return EXIT_OK
+
+
+def case_summary(case: Any) -> dict[str, Any]:
+    meta = dataclasses.asdict(case.metadata())
+    return {
+        "case_id": case.case_id,
+        "path": str(case.path),
+        "metadata": {key: str(value) if value is not None else None for key, value in meta.items()},
+        "counts": case.counts(),
+        "public_key": case.public_key_hex(),
+    }
