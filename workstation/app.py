@@ -3,6 +3,7 @@
 import logging
 import os
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
@@ -11,6 +12,8 @@ from workstation import APP_NAME, __version__
 from workstation.browser.flags import chromium_flags
 from workstation.errors import WorkstationError
 from workstation.route import RouteGate, RouteSpec, parse_route
+from workstation.route.spec import DEFAULT_ROUTE
+from workstation.route.torrc import tor_options
 from workstation.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -44,10 +47,17 @@ def create_application(gate_port: int, *, headless: bool) -> QApplication:
     return QApplication([sys.argv[0], "--webEngineArgs", *flags])
 
 
-def resolve_route(route_text: str | None, settings: Settings) -> RouteSpec | None:
-    """The route from the command line, else from settings; None means fail closed."""
+def resolve_route(route_text: str | None, settings: Settings) -> RouteSpec:
+    """The route from the command line, else from settings, else the managed Tor.
+
+    A Tor route runs with the tor program and extra torrc lines named in the settings.
+    """
     text = route_text if route_text is not None else settings.route
-    return parse_route(text) if text else None
+    route = parse_route(text or DEFAULT_ROUTE)
+    if not route.uses_tor:
+        return route
+    config = Path(settings.tor_config) if settings.tor_config else None
+    return route.with_tor_options(tor_options(settings.tor_binary or None, config))
 
 
 def run_gui(route_text: str | None = None) -> int:
@@ -59,7 +69,10 @@ def run_gui(route_text: str | None = None) -> int:
     except WorkstationError as exc:
         print(f"error: {exc}", file=sys.stderr)  # noqa: T201
         return 2
+    # start() launches the managed tor in the background: until it has bootstrapped the
+    # gate refuses traffic, and its health and status observers say how far it is.
     gate = RouteGate(route)
+    gate.echo_url = settings.exit_echo_url or None
     gate.start()
     try:
         app = create_application(gate.port, headless=False)

@@ -19,6 +19,9 @@ class Settings:
     route: str = ""
     officer: str = ""
     auto_lock_minutes: int = DEFAULT_AUTO_LOCK_MINUTES  # 0: never lock
+    exit_echo_url: str = ""  # a unit's "what is my address" URL, for exit identities via proxies
+    tor_binary: str = ""  # the tor program for the managed Tor route ("": found on the system)
+    tor_config: str = ""  # a file of extra torrc lines (bridges) for the managed Tor route
 
     @classmethod
     def load(cls, path: Path | None = None) -> "Settings":
@@ -36,6 +39,9 @@ class Settings:
             route=str(raw.get("route", "")),
             officer=str(raw.get("officer", "")),
             auto_lock_minutes=_minutes(raw.get("auto_lock_minutes")),
+            exit_echo_url=str(raw.get("exit_echo_url", "")),
+            tor_binary=str(raw.get("tor_binary", "")),
+            tor_config=str(raw.get("tor_config", "")),
         )
 
     def save(self, path: Path | None = None) -> None:

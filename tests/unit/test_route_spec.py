@@ -38,8 +38,8 @@ def test_parses_socks5_routes(text: str, expected: RouteSpec) -> None:
     [
         ("", "No route given"),
         ("   ", "No route given"),
-        ("127.0.0.1:1080", "Unsupported route '127.0.0.1:1080'. Use socks5://HOST:PORT."),
-        ("http://127.0.0.1:8080", "Unsupported route 'http://127.0.0.1:8080'"),
+        ("127.0.0.1:1080", "Unsupported route '127.0.0.1:1080'. Use tor, socks5://HOST:PORT"),
+        ("https://127.0.0.1:8080", "Unsupported route 'https://127.0.0.1:8080'"),
         ("tor://", "Unsupported route"),
         ("socks4://host:1080", "Unsupported route"),
         ("socks5://host", "the port is missing"),
@@ -76,7 +76,7 @@ def test_refuses_anything_else_with_a_plain_message(text: str, message: str) -> 
 @pytest.mark.parametrize(
     "text",
     [
-        "http://agent:hunter2@proxy:8080",
+        "https://agent:hunter2@proxy:8080",
         "socks5://agent:hunter2@proxy",
         "socks5://agent:hunter2@::1:5",
         "agent:hunter2@proxy:1080",

@@ -3,26 +3,49 @@
 from workstation import APP_NAME
 from workstation.app import create_application
 from workstation.browser.capture import BatchCapture, CaptureOutcome, run_batch
+from workstation.browser.exit_record import exit_record
 from workstation.evidence.snapshot import EvidenceSink, SealContext
 from workstation.route import RouteGate, RouteSpec
+from workstation.route.status import StatusCallback
 from workstation.settings import default_officer
 from workstation.version import build_hash, tool_version
 
+READY_TIMEOUT = 300.0  # Tor on a slow network can take minutes to bootstrap
+
 
 def capture_urls(
-    sink: EvidenceSink, route: RouteSpec, urls: list[str], *, officer: str = "", note: str = ""
+    sink: EvidenceSink,
+    route: RouteSpec,
+    urls: list[str],
+    *,
+    officer: str = "",
+    note: str = "",
+    persona: str | None = None,
+    on_status: StatusCallback | None = None,
+    ready_timeout: float = READY_TIMEOUT,
 ) -> list[CaptureOutcome]:
+    """Capture urls through route, as persona if given; RouteError if Tor cannot start.
+
+    The whole process browses as one persona, so Chromium is pointed at the persona's own
+    gate port. Tor is given time to bootstrap before the first page is loaded.
+    """
     gate = RouteGate(route)
+    if on_status is not None:
+        gate.add_status_observer(on_status)
     gate.start()
     try:
-        app = create_application(gate.port, headless=True)
+        port = gate.add_persona(persona).port if persona is not None else gate.port
+        gate.wait_ready(ready_timeout)
+        app = create_application(port, headless=True)
+        shown_route = route.describe() + (f", as persona {persona}" if persona else "")
         context = SealContext(
-            route=route.describe(),
+            route=shown_route,
             officer=officer or default_officer(),
             tool={"name": APP_NAME, "version": tool_version(), "build": build_hash()},
             note=note,
+            extra={"persona": persona},
         )
-        batch = BatchCapture(urls, sink, context)
+        batch = BatchCapture(urls, sink, context, exit_identity=lambda: exit_record(gate, persona))
         return run_batch(batch, app.exec)
     finally:
         gate.stop()

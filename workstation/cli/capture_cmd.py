@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from workstation.cli.common import EXIT_OK, EXIT_PROBLEM, print_json, read_passphrase
+from workstation.cli.route_cmds import ProgressPrinter, add_route_arguments, route_from_args
 
 
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     capture = sub.add_parser("capture", help="load URLs headless through the route and seal them")
     capture.add_argument("--case", required=True, type=Path, dest="case_path")
-    capture.add_argument("--route", required=True, help="socks5://HOST:PORT")
+    add_route_arguments(capture)
     capture.add_argument("--officer", default="")
     capture.add_argument("--note", default="", help="note stored in every manifest")
     capture.add_argument("--json", action="store_true", help="machine-readable output")
@@ -22,12 +23,19 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
 def cmd_capture(args: argparse.Namespace) -> int:
     from workstation.browser.headless import capture_urls  # noqa: PLC0415
     from workstation.casefile import Case  # noqa: PLC0415
-    from workstation.route import parse_route  # noqa: PLC0415
 
-    route = parse_route(args.route)
+    route = route_from_args(args)
     passphrase = read_passphrase("Passphrase: ")
     with Case.open(args.case_path, passphrase, officer=args.officer) as case:
-        outcomes = capture_urls(case, route, args.urls, officer=args.officer, note=args.note)
+        outcomes = capture_urls(
+            case,
+            route,
+            args.urls,
+            officer=args.officer,
+            note=args.note,
+            persona=args.persona,
+            on_status=ProgressPrinter(),
+        )
     if args.json:
         print_json([outcome_json(o) for o in outcomes])
     else:

@@ -5,6 +5,12 @@ plain HTTP). The gate forwards each one through the configured upstream route an
 opens a connection anywhere else: with no route, or a broken one, the answer is 502 and
 nothing leaves the machine. It runs its own asyncio loop in a daemon thread, so callers
 (the GUI thread) only ever wait for it briefly.
+
+Personas: each request belongs to a persona (or to the workstation itself), learned from
+the port it arrived on or its Proxy-Authorization (see personas.py), and the upstream
+keeps personas apart (Tor: separate circuits). A route that must start first (the
+managed Tor) is started with the gate, in the background; until it is ready the gate
+refuses traffic with the route's own reason ("Tor is starting (42%)").
 """
 
 import asyncio
@@ -12,16 +18,26 @@ import concurrent.futures
 import contextlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
-from workstation.errors import InputError, NoRoute, RouteError
+from workstation.errors import InputError, NoRoute, RouteError, RouteUnavailable
 from workstation.route import http1
+from workstation.route.exit_identity import ExitIdentity
 from workstation.route.hosts import join_host_port
-from workstation.route.socks5 import Streams
+from workstation.route.personas import (
+    PersonaAccess,
+    PersonaRegistry,
+    check_alias,
+    new_access,
+    persona_key,
+)
+from workstation.route.proxyconn import Streams
 from workstation.route.spec import RouteSpec
+from workstation.route.status import RouteStatus, StatusCallback
+from workstation.route.tor import ManagedTor
 from workstation.route.upstream import Upstream, upstream_for
 
 log = logging.getLogger(__name__)
@@ -33,6 +49,7 @@ LINGER_TIMEOUT = 2.0  # after an error answer, how long to swallow what the clie
 LINGER_MAX_BYTES = 1 << 20
 CHUNK = 64 * 1024
 STOP_TIMEOUT = 10.0
+ANSWER_GRACE = 5.0  # beyond a call's own timeout, how long to wait for the gate's loop
 
 Outcome = Literal["forwarded", "blocked", "failed"]
 
@@ -54,9 +71,11 @@ class GateEvent:
     target: str  # host:port for CONNECT, the URL for plain HTTP
     outcome: Outcome
     detail: str
+    persona: str | None = None  # None: the workstation's own identity
 
 
 Observer = Callable[[GateEvent], None]
+T = TypeVar("T")
 
 
 def utc_now() -> str:
@@ -74,6 +93,8 @@ class _Connection:
     task: "asyncio.Task[None]"
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
+    port_persona: str | None = None  # the persona whose own port it came in on
+    persona: str | None = None  # whose request it is, once the head has been read
     generation: int | None = None  # the route generation it uses, once it has chosen one
     upstream_writer: asyncio.StreamWriter | None = None
 
@@ -103,14 +124,20 @@ class RouteGate:
 
     def __init__(self, route: RouteSpec | None = None, *, connect_timeout: float = 30.0) -> None:
         self._connect_timeout = connect_timeout
-        self._lock = threading.Lock()  # guards route, upstream, generation, observers
+        # The unit's address echo URL (settings: exit_echo_url), for exit identities; any thread.
+        self.echo_url: str | None = None
+        self._lock = threading.Lock()  # guards route, upstream, generation, observers, status
         self._route = route
         self._upstream = self._make_upstream(route)
         self._generation = 0
         self._observers: list[Observer] = []
-        self._life_lock = threading.Lock()  # serialises start and stop
+        self._status_observers: list[StatusCallback] = []
+        self._route_status: RouteStatus | None = None
+        self._personas = PersonaRegistry()
+        self._life_lock = threading.Lock()  # serialises start, stop and persona listeners
         self._running: _Running | None = None
         self._connections: dict[asyncio.Task[None], _Connection] = {}
+        self._persona_servers: dict[str, asyncio.Server] = {}  # loop thread only
 
     # ---- life cycle (any thread) ----
 
@@ -120,6 +147,10 @@ class RouteGate:
             if self._running is None:
                 self._running = self._launch()
                 log.info("route gate listening on %s:%d", LISTEN_HOST, self._running.port)
+                with self._lock:
+                    upstream = self._upstream
+                if upstream is not None:
+                    upstream.activate(self._reporter(upstream))
             return self._running.port
 
     @property
@@ -130,7 +161,10 @@ class RouteGate:
         return running.port
 
     def stop(self) -> None:
-        """Close the listener and every open connection; safe to call more than once."""
+        """Close the listeners and every open connection, and stop the route's own tor.
+
+        Personas are forgotten. Safe to call more than once.
+        """
         with self._life_lock:
             running, self._running = self._running, None
             if running is None:
@@ -142,6 +176,11 @@ class RouteGate:
             finally:
                 running.loop.call_soon_threadsafe(running.loop.stop)
                 running.thread.join(STOP_TIMEOUT)
+                self._personas.clear()
+                with self._lock:
+                    upstream = self._upstream
+                if upstream is not None:
+                    upstream.close()
             log.info("route gate stopped")
 
     def _launch(self) -> _Running:
@@ -188,6 +227,9 @@ class RouteGate:
 
     async def _shutdown(self, server: asyncio.Server) -> None:
         server.close()
+        for persona_server in self._persona_servers.values():
+            persona_server.close()
+        self._persona_servers.clear()
         tasks = list(self._connections)
         for task in tasks:
             task.cancel()
@@ -210,9 +252,11 @@ class RouteGate:
         with self._lock:
             if route == self._route:
                 return
+            old = self._upstream
             self._route, self._upstream = route, upstream
             self._generation += 1
             generation = self._generation
+            self._route_status = None
         log.info("route gate: route is now %s", route.describe() if route else "none")
         running = self._running
         if running is not None:
@@ -220,6 +264,11 @@ class RouteGate:
             # on the old route even before this runs.
             with contextlib.suppress(RuntimeError):  # a closed loop has nothing left to cut
                 running.loop.call_soon_threadsafe(self._cut_stale, generation)
+            if upstream is not None:
+                upstream.activate(self._reporter(upstream))
+        if old is not None:
+            # Stopping an old tor takes a moment; the caller may be the GUI thread.
+            threading.Thread(target=old.close, name="route-close").start()
 
     def check_health(self, timeout: float = 5.0) -> RouteHealth:
         """Probe the route (greeting and login only, no traffic to any site)."""
@@ -229,26 +278,159 @@ class RouteGate:
             return RouteHealth(False, "No route", NO_ROUTE.replace("was", "can be"), utc_now())
         description = upstream.describe()
         try:
-            self._run_probe(upstream, timeout)
+            detail = self._run_on_loop(upstream.probe(timeout), timeout, "check_health")
         except RouteError as exc:
             return RouteHealth(False, description, str(exc), utc_now())
         except (TimeoutError, concurrent.futures.CancelledError):
             return RouteHealth(False, description, "The route check did not finish.", utc_now())
-        return RouteHealth(True, description, f"The {description} answered.", utc_now())
+        return RouteHealth(True, description, detail or f"The {description} answered.", utc_now())
 
-    def _run_probe(self, upstream: Upstream, timeout: float) -> None:
+    def wait_ready(self, timeout: float) -> None:
+        """Block until the route can carry traffic (the managed Tor has bootstrapped).
+
+        RouteError if it fails or takes longer. Never call it on the GUI thread; the GUI
+        follows progress with add_status_observer instead.
+        """
+        with self._lock:
+            upstream = self._upstream
+        if upstream is None:
+            raise NoRoute(NO_ROUTE)
+        upstream.wait_ready(timeout)
+
+    @property
+    def route_status(self) -> RouteStatus | None:
+        """The latest start-up report of the route (None for routes that report none)."""
+        with self._lock:
+            return self._route_status
+
+    def add_status_observer(self, callback: StatusCallback) -> None:
+        """callback(RouteStatus) on the route's progress, readiness, failure or crash.
+
+        It runs on a background thread (tor's); hand it to the GUI thread with a signal.
+        """
+        with self._lock:
+            self._status_observers.append(callback)
+
+    def remove_status_observer(self, callback: StatusCallback) -> None:
+        with self._lock:
+            self._status_observers.remove(callback)
+
+    @property
+    def managed_tor(self) -> ManagedTor | None:
+        """The tor the current route runs, if it runs one."""
+        with self._lock:
+            upstream = self._upstream
+        return upstream.managed_tor() if upstream is not None else None
+
+    # ---- personas and identities (any thread) ----
+
+    def add_persona(self, alias: str) -> PersonaAccess:
+        """Register a persona (once; later calls return the same access) on a running gate.
+
+        The access names a port whose every connection is the persona's, and credentials
+        for Proxy-Authorization on the main port. From now on the main port refuses
+        requests that name no persona (see personas.py).
+        """
+        check_alias(alias)
+        with self._life_lock:
+            running = self._running
+            if running is None:
+                raise RuntimeError("the route gate is not running")
+            existing = self._personas.get(alias)
+            if existing is not None:
+                return existing
+            self._refuse_on_own_thread(running, "add_persona")
+            opening = self._open_persona_port(alias)
+            port = asyncio.run_coroutine_threadsafe(opening, running.loop).result(STOP_TIMEOUT)
+            access = new_access(alias, port)
+            self._personas.put(access)
+        log.info("route gate: persona %s on port %d", alias, port)
+        return access
+
+    def port_for(self, alias: str) -> int:
+        """The port of a persona (registering it first if needed)."""
+        return self.add_persona(alias).port
+
+    def personas(self) -> list[str]:
+        return self._personas.aliases()
+
+    def remove_persona(self, alias: str) -> None:
+        """Close the persona's port and cut its open connections."""
+        with self._life_lock:
+            if self._personas.remove(alias) is None:
+                return
+            running = self._running
+            if running is not None:
+                running.loop.call_soon_threadsafe(self._close_persona, alias)
+
+    def new_identity(self, persona: str | None = None) -> bool:
+        """Fresh circuits for the persona (None: the workstation's own identity).
+
+        Its open connections are cut, so nothing keeps using the old circuits. False when
+        the route cannot change identity (a plain proxy has one exit).
+        """
+        with self._lock:
+            upstream = self._upstream
+        if upstream is None or not upstream.new_identity(persona_key(persona)):
+            return False
+        running = self._running
+        if running is not None:
+            with contextlib.suppress(RuntimeError):
+                running.loop.call_soon_threadsafe(self._cut_persona, persona)
+        log.info("route gate: new identity for %s", persona or "the workstation")
+        return True
+
+    def exit_identity(
+        self, persona: str | None = None, *, timeout: float = 30.0, echo_url: str | None = None
+    ) -> ExitIdentity:
+        """Where the persona's traffic leaves the route, learned through the route itself.
+
+        echo_url overrides the gate's echo_url for this call. RouteError when the route
+        cannot carry traffic. Blocks: call it from a worker thread.
+        """
+        with self._lock:
+            upstream = self._upstream
+        if upstream is None:
+            raise NoRoute(NO_ROUTE)
+        url = echo_url if echo_url is not None else self.echo_url
+        asking = upstream.exit_identity(persona_key(persona), url, timeout)
+        try:
+            return self._run_on_loop(asking, timeout, "exit_identity")
+        except (TimeoutError, concurrent.futures.CancelledError):
+            raise RouteUnavailable(
+                f"The exit identity could not be learned within {timeout:g} seconds."
+            ) from None
+
+    def _run_on_loop(self, coroutine: Coroutine[Any, Any, T], timeout: float, what: str) -> T:
+        """Run a coroutine on the gate's loop (or a private one if the gate is not running)."""
         running = self._running
         if running is None:
-            asyncio.run(upstream.probe(timeout))  # not started: a private, short-lived loop
-            return
-        self._refuse_on_own_thread(running, "check_health")
-        probe = upstream.probe(timeout)
+            return asyncio.run(coroutine)  # not started: a private, short-lived loop
         try:
-            future = asyncio.run_coroutine_threadsafe(probe, running.loop)
+            self._refuse_on_own_thread(running, what)
+            future = asyncio.run_coroutine_threadsafe(coroutine, running.loop)
         except RuntimeError:  # the gate stopped in the meantime
-            probe.close()
+            coroutine.close()
             raise concurrent.futures.CancelledError from None
-        future.result(timeout + 5.0)
+        return future.result(timeout + ANSWER_GRACE)
+
+    def _reporter(self, upstream: Upstream) -> StatusCallback:
+        """The status callback for an upstream; reports of a replaced one are dropped."""
+
+        def report(status: RouteStatus) -> None:
+            with self._lock:
+                if self._upstream is not upstream:
+                    return
+                self._route_status = status
+                observers = list(self._status_observers)
+            log.info("route: %s", status.detail)
+            for observer in observers:
+                try:
+                    observer(status)
+                except Exception:
+                    log.exception("route gate: a status observer failed")
+
+        return report
 
     def add_observer(self, callback: Observer) -> None:
         """callback(GateEvent) runs on the gate thread for every request; keep it quick."""
@@ -275,8 +457,38 @@ class RouteGate:
                 connection.abort()
                 connection.task.cancel()
 
-    def _emit(self, method: str, target: str, outcome: Outcome, detail: str) -> None:
-        event = GateEvent(utc_now(), method, target, outcome, detail)
+    def _cut_persona(self, persona: str | None) -> None:
+        for connection in list(self._connections.values()):
+            if connection.generation is not None and connection.persona == persona:
+                connection.abort()
+                connection.task.cancel()
+
+    async def _open_persona_port(self, alias: str) -> int:
+        async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await self._serve(reader, writer, alias)
+
+        server = await asyncio.start_server(serve, LISTEN_HOST, 0, limit=http1.MAX_HEAD_BYTES)
+        self._persona_servers[alias] = server
+        return int(server.sockets[0].getsockname()[1])
+
+    def _close_persona(self, alias: str) -> None:
+        server = self._persona_servers.pop(alias, None)
+        if server is not None:
+            server.close()
+        for connection in list(self._connections.values()):
+            if alias in (connection.persona, connection.port_persona):
+                connection.abort()
+                connection.task.cancel()
+
+    def _emit(
+        self,
+        method: str,
+        target: str,
+        outcome: Outcome,
+        detail: str,
+        persona: str | None = None,
+    ) -> None:
+        event = GateEvent(utc_now(), method, target, outcome, detail, persona)
         with self._lock:
             observers = list(self._observers)
         for observer in observers:
@@ -285,10 +497,15 @@ class RouteGate:
             except Exception:
                 log.exception("route gate: an observer failed")
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _serve(
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        port_persona: str | None = None,
+    ) -> None:
         task = asyncio.current_task()
         assert task is not None
-        connection = _Connection(task, reader, writer)
+        connection = _Connection(task, reader, writer, port_persona, port_persona)
         self._connections[task] = connection
         try:
             await self._handle(connection)
@@ -310,13 +527,15 @@ class RouteGate:
                 return
             head = http1.parse_request_head(raw)
             method, target = head.method, head.target
+            if connection.port_persona is None:
+                connection.persona = self._personas.persona_for(head.headers)
             if head.method == "CONNECT":
                 await self._tunnel(connection, head)
             else:
                 await self._forward(connection, head)
         except http1.HttpRequestError as exc:
-            self._emit(method, target, "blocked", exc.message)
-            await self._refuse(connection, exc.status, exc.reason, exc.message)
+            self._emit(method, target, "blocked", exc.message, connection.persona)
+            await self._refuse(connection, exc.status, exc.reason, exc.message, exc.headers)
 
     @staticmethod
     async def _read_head(reader: asyncio.StreamReader) -> bytes | None:
@@ -341,7 +560,9 @@ class RouteGate:
             return
         connection.writer.write(http1.CONNECTION_ESTABLISHED)
         await connection.writer.drain()
-        self._emit("CONNECT", shown, "forwarded", f"via {self._describe(connection)}")
+        self._emit(
+            "CONNECT", shown, "forwarded", f"via {self._describe(connection)}", connection.persona
+        )
         await self._relay(connection, upstream, answer_pending=False)
 
     async def _forward(self, connection: _Connection, head: http1.RequestHead) -> None:
@@ -354,7 +575,8 @@ class RouteGate:
             return
         upstream[1].write(request)
         await upstream[1].drain()
-        self._emit(head.method, target.url, "forwarded", f"via {self._describe(connection)}")
+        via = f"via {self._describe(connection)}"
+        self._emit(head.method, target.url, "forwarded", via, connection.persona)
         # The body (if any) follows the head on the client stream; the relay carries it.
         await self._relay(connection, upstream, answer_pending=True)
 
@@ -369,7 +591,7 @@ class RouteGate:
         except RouteError as exc:
             log.debug("route gate: %s to %s not sent: %s", method, join_host_port(host, port), exc)
             outcome: Outcome = "blocked" if isinstance(exc, NoRoute) else "failed"
-            self._emit(method, shown, outcome, str(exc))
+            self._emit(method, shown, outcome, str(exc), connection.persona)
             await self._refuse(connection, 502, "Bad Gateway", str(exc))
             return None
 
@@ -380,7 +602,8 @@ class RouteGate:
         if upstream is None:
             raise NoRoute(NO_ROUTE)
         log.debug("route gate: opening %s via %s", join_host_port(host, port), upstream.describe())
-        reader, writer = await upstream.open_connection(host, port, None)
+        key = persona_key(connection.persona)
+        reader, writer = await upstream.open_connection(host, port, key)
         connection.upstream_writer = writer
         self._check_generation(generation)
         return reader, writer
@@ -451,14 +674,20 @@ class RouteGate:
             raise _RouteSwitchedError
 
     @staticmethod
-    async def _refuse(connection: _Connection, status: int, reason: str, message: str) -> None:
+    async def _refuse(
+        connection: _Connection,
+        status: int,
+        reason: str,
+        message: str,
+        headers: tuple[tuple[str, str], ...] = (),
+    ) -> None:
         """Answer an error, then swallow what the client still sends so it reads the answer.
 
         Closing a socket with unread input makes the kernel send RST, which can destroy the
         answer before the client reads it.
         """
         writer = connection.writer
-        writer.write(http1.error_response(status, reason, message))
+        writer.write(http1.error_response(status, reason, message, headers))
         try:
             await writer.drain()
             if writer.can_write_eof():

@@ -44,13 +44,16 @@ GATE_ITSELF = (
 
 
 class HttpRequestError(Exception):
-    """A request the gate refuses; status and reason are what it answers."""
+    """A request the gate refuses; status, reason and headers are what it answers."""
 
-    def __init__(self, status: int, reason: str, message: str) -> None:
+    def __init__(
+        self, status: int, reason: str, message: str, headers: tuple[tuple[str, str], ...] = ()
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.reason = reason
         self.message = message
+        self.headers = headers
 
 
 def bad_request(message: str) -> HttpRequestError:
@@ -199,7 +202,9 @@ def close_response_head(head: bytes) -> bytes:
 GATE_MARKER_HEADER = "X-Route-Gate"
 
 
-def error_response(status: int, reason: str, message: str) -> bytes:
+def error_response(
+    status: int, reason: str, message: str, headers: tuple[tuple[str, str], ...] = ()
+) -> bytes:
     """A complete, self-closing answer with a small HTML page explaining it."""
     body = (
         '<!doctype html><html><head><meta charset="utf-8">'
@@ -213,7 +218,8 @@ def error_response(status: int, reason: str, message: str) -> bytes:
         f"Content-Length: {len(body)}\r\n"
         "Cache-Control: no-store\r\n"
         f"{GATE_MARKER_HEADER}: refused\r\n"
-        "Connection: close\r\n\r\n"
+        + "".join(f"{name}: {value}\r\n" for name, value in headers)
+        + "Connection: close\r\n\r\n"
     ).encode("latin-1")
     return head + body
 

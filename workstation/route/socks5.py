@@ -16,9 +16,18 @@ from workstation.errors import (
     RouteUnavailable,
 )
 from workstation.route.hosts import check_host, ip_literal, join_host_port
+from workstation.route.proxyconn import Streams, open_proxy
 from workstation.route.spec import RouteSpec
 
-Streams = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+__all__ = [
+    "Streams",
+    "encode_address",
+    "encode_connect_request",
+    "socks5_connect",
+    "socks5_connect_over",
+    "socks5_probe",
+    "socks5_probe_over",
+]
 
 SOCKS_VERSION = 5
 LOGIN_VERSION = 1  # RFC 1929 sub-negotiation
@@ -43,10 +52,24 @@ _SITE_FAILURES = {
 
 async def socks5_connect(spec: RouteSpec, host: str, port: int, *, timeout: float) -> Streams:
     """A stream to host:port through the proxy; the caller owns (and closes) the writer."""
+    encode_connect_request(host, port)  # refuse a bad target before connecting anywhere
+    deadline = asyncio.get_running_loop().time() + timeout
+    streams = await open_proxy(spec, deadline, timeout)
+    await socks5_connect_over(spec, streams, host, port, deadline=deadline, timeout=timeout)
+    return streams
+
+
+async def socks5_connect_over(
+    spec: RouteSpec, streams: Streams, host: str, port: int, *, deadline: float, timeout: float
+) -> None:
+    """Log in and CONNECT over a connection already open to the proxy (e.g. through Tor).
+
+    On failure the connection is aborted and a RouteError raised.
+    """
     request = encode_connect_request(host, port)
     target = join_host_port(host.strip("[]"), port)
-    deadline = asyncio.get_running_loop().time() + timeout
-    reader, writer = await _open_and_login(spec, deadline, timeout)
+    await _login(spec, streams, deadline, timeout)
+    reader, writer = streams
     try:
         async with asyncio.timeout_at(deadline):
             writer.write(request)
@@ -65,14 +88,21 @@ async def socks5_connect(spec: RouteSpec, host: str, port: int, *, timeout: floa
     except BaseException:
         writer.transport.abort()
         raise
-    return reader, writer
 
 
 async def socks5_probe(spec: RouteSpec, timeout: float) -> None:
     """Check that the proxy answers and accepts our login, without asking it to go anywhere."""
     deadline = asyncio.get_running_loop().time() + timeout
-    _reader, writer = await _open_and_login(spec, deadline, timeout)
-    writer.close()
+    streams = await open_proxy(spec, deadline, timeout)
+    await socks5_probe_over(spec, streams, deadline=deadline, timeout=timeout)
+
+
+async def socks5_probe_over(
+    spec: RouteSpec, streams: Streams, *, deadline: float, timeout: float
+) -> None:
+    """Greeting and login only, over an open connection, which is closed afterwards."""
+    await _login(spec, streams, deadline, timeout)
+    streams[1].close()
 
 
 def encode_connect_request(host: str, port: int) -> bytes:
@@ -99,19 +129,9 @@ def encode_address(host: str) -> bytes:
     return bytes([ATYP_DOMAIN, len(name)]) + name.encode("ascii")
 
 
-async def _open_and_login(spec: RouteSpec, deadline: float, timeout: float) -> Streams:
+async def _login(spec: RouteSpec, streams: Streams, deadline: float, timeout: float) -> None:
     proxy = spec.describe()
-    try:
-        async with asyncio.timeout_at(deadline):
-            reader, writer = await asyncio.open_connection(spec.host, spec.port)
-    except TimeoutError:
-        raise RouteUnavailable(
-            f"The {proxy} did not answer within {timeout:g} seconds. Check that the route is up."
-        ) from None
-    except OSError as exc:
-        raise RouteUnavailable(
-            f"Cannot reach the {proxy} ({_reason(exc)}). Check that the route is up."
-        ) from None
+    reader, writer = streams
     try:
         async with asyncio.timeout_at(deadline):
             await _negotiate(spec, reader, writer)
@@ -128,7 +148,6 @@ async def _open_and_login(spec: RouteSpec, deadline: float, timeout: float) -> S
     except BaseException:
         writer.transport.abort()
         raise
-    return reader, writer
 
 
 async def _negotiate(
@@ -152,10 +171,10 @@ async def _negotiate(
     if chosen != method:
         raise _not_socks5(spec)
     if method == METHOD_LOGIN:
-        await _login(spec, reader, writer)
+        await _send_login(spec, reader, writer)
 
 
-async def _login(
+async def _send_login(
     spec: RouteSpec, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
 ) -> None:
     assert spec.username is not None and spec.password is not None
@@ -201,9 +220,3 @@ def _reply_error(spec: RouteSpec, reply: int, target: str) -> RouteError:
 
 def _not_socks5(spec: RouteSpec) -> RouteUnavailable:
     return RouteUnavailable(f"The {spec.describe()} did not answer like a SOCKS5 proxy.")
-
-
-def _reason(exc: OSError) -> str:
-    if isinstance(exc, ConnectionRefusedError):
-        return "connection refused"
-    return (exc.strerror or type(exc).__name__).lower()
