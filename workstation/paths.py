@@ -6,10 +6,16 @@ files and must not be readable by other accounts on the PC.
 """
 
 import os
+import shutil
 import stat
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 APP_DIR_NAME = "investigator-workstation"
+# The source checkout: workstation/paths.py -> the project root.
+_SOURCE_ROOT = Path(__file__).resolve().parent.parent
+TOR_DIR_NAME = "tor"  # inside the bundle: tor, geoip, geoip6
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -71,3 +77,63 @@ def _is_tmpfs(path: Path) -> bool:
         ) > len(best):
             best, best_type = mount_point, fs_type
     return best_type in {"tmpfs", "ramfs"}
+
+
+# -- files shipped with the program (checkout or PyInstaller bundle) -------------------
+
+
+def is_frozen() -> bool:
+    """True when running from a PyInstaller bundle rather than a Python checkout."""
+    return bool(getattr(sys, "frozen", False))
+
+
+def bundle_dir() -> Path | None:
+    """The bundle's data folder (PyInstaller's sys._MEIPASS) when frozen, else None."""
+    meipass = getattr(sys, "_MEIPASS", None)
+    return Path(meipass) if is_frozen() and meipass else None
+
+
+def program_root() -> Path:
+    """Where the shipped files live: the bundle's data folder, or the source checkout."""
+    return bundle_dir() or _SOURCE_ROOT
+
+
+def resource_path(*parts: str) -> Path:
+    """A file under resources/, resolved at run time, never against the working directory."""
+    return program_root().joinpath("resources", *parts)
+
+
+@dataclass(frozen=True)
+class TorGeoip:
+    """The GeoIP tables tor needs for exit-country look-ups (GeoIPFile, GeoIPv6File)."""
+
+    ipv4: Path
+    ipv6: Path
+
+
+def bundled_tor() -> Path | None:
+    """The tor binary to launch: the bundle's own copy when frozen, else tor on PATH.
+
+    Returns None when there is none. Launch it with the inherited environment: in a
+    bundle the start-up code puts the bundle's library folder on the loader path, where
+    tor's libraries (libevent, OpenSSL, ...) are.
+    """
+    folder = bundle_dir()
+    if folder is not None:
+        binary = folder / TOR_DIR_NAME / ("tor.exe" if os.name == "nt" else "tor")
+        return binary if binary.is_file() else None
+    found = shutil.which("tor")
+    return Path(found) if found else None
+
+
+def bundled_tor_geoip() -> TorGeoip | None:
+    """The bundle's GeoIP tables for tor's GeoIPFile/GeoIPv6File options.
+
+    None outside a bundle (a system tor knows where its own tables are) or when the
+    bundle carries none.
+    """
+    folder = bundle_dir()
+    if folder is None:
+        return None
+    geoip = TorGeoip(folder / TOR_DIR_NAME / "geoip", folder / TOR_DIR_NAME / "geoip6")
+    return geoip if geoip.ipv4.is_file() and geoip.ipv6.is_file() else None
