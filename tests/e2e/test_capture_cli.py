@@ -3,37 +3,23 @@ create a case, capture pages through a real SOCKS5 proxy, verify, tamper, verify
 """
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.cli import run_cli
 from tests.support.site import LoopbackSite
 from tests.support.socks import Microsocks
 from workstation import canonjson
 from workstation.casefile import Case
 from workstation.casefile.store import DB_NAME
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSPHRASE = "e2e passphrase, long enough"
 
 
-def cli(
-    *args: str, stdin: str = PASSPHRASE + "\n", timeout: float = 180
-) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args],
-        check=False,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-        cwd=ROOT,
-    )
+def cli(*args: str, stdin: str = PASSPHRASE + "\n") -> subprocess.CompletedProcess[str]:
+    return run_cli(*args, stdin=stdin)
 
 
 @pytest.fixture

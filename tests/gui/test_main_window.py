@@ -88,12 +88,14 @@ def test_snapshot_seals_a_full_page_exhibit(  # type: ignore[no-untyped-def]
         window.snapshot_action.trigger()
     exhibit = sealed.args[0]
 
-    assert window.exhibits.item(0).text() == exhibit.control_number
+    qtbot.waitUntil(lambda: window.explorer.control_numbers() == [exhibit.control_number])
     assert exhibit.control_number in window.statusBar().currentMessage()
     records = case.evidence_items()
     assert [r.control_number for r in records] == [exhibit.control_number]
     artifacts = {a.name: a for a in case.artifacts(records[0].id)}
-    assert set(artifacts) == {"screenshot.png", "dom.html", "page.mhtml"}
+    assert set(artifacts) == {"screenshot.png", "dom.html", "page.txt", "page.pdf", "page.mhtml"}
+    assert b"End of listing" in artifacts["page.txt"].data
+    assert artifacts["page.pdf"].data.startswith(b"%PDF-")
     image = QImage.fromData(artifacts["screenshot.png"].data)
     assert image.height() > 5 * viewport_height, "the screenshot covers the whole page"
     # The last section's colour is near the bottom: the page was painted to the end.
@@ -148,10 +150,11 @@ def test_idle_time_locks_the_case_and_drops_its_key(  # type: ignore[no-untyped-
     with qtbot.waitSignal(window.caseChanged, timeout=10000) as changed:
         pass  # no input: the lock fires on its own
     assert changed.args[0] is None
-    assert window.case is None and case.closed
+    assert window.case is None
+    qtbot.waitUntil(lambda: case.closed)  # persona cookies are saved first, off the GUI thread
     assert window.unlock_case_action.isEnabled()
     assert "locked" in window.statusBar().currentMessage()
-    assert window.exhibits.count() == 0
+    assert window.explorer.control_numbers() == []
 
 
 def test_input_keeps_the_case_open(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

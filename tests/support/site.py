@@ -1,7 +1,8 @@
 """A small web site on a loopback port that counts every request it receives."""
 
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.support.http import LoopbackHttpServer, QuietHandler
 
 INDEX = """<!doctype html>
 <html><head><meta charset="utf-8"><title>Loopback test shop</title>
@@ -72,18 +73,20 @@ PAGES: dict[str, tuple[str, bytes]] = {
 }
 
 
-class LoopbackSite:
-    """ThreadingHTTPServer on 127.0.0.1 with a log of request paths."""
+class LoopbackSite(LoopbackHttpServer):
+    """A site on 127.0.0.1 with a log of request paths and the cookies sent with them."""
 
     def __init__(self) -> None:
         self.requests: list[str] = []
+        self.cookies: list[tuple[str, str]] = []  # (path, Cookie header) per request
         self._lock = threading.Lock()
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 with site._lock:
                     site.requests.append(self.path)
+                    site.cookies.append((self.path, self.headers.get("Cookie", "")))
                 if self.path in REDIRECTS:
                     self.send_response(302)
                     self.send_header("Location", REDIRECTS[self.path])
@@ -94,31 +97,12 @@ class LoopbackSite:
                 if page is None:
                     self.send_error(404)
                     return
-                content_type, body = page
-                self.send_response(200)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.answer(200, *page)
 
-            def log_message(self, format: str, *args: object) -> None:
-                return
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port: int = self.server.server_address[1]
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__(Handler)
 
     def url(self, path: str = "/") -> str:
         return f"http://127.0.0.1:{self.port}{path}"
-
-    def start(self) -> "LoopbackSite":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
     def request_count(self) -> int:
         with self._lock:

@@ -10,7 +10,6 @@ import datetime
 import subprocess
 import tempfile
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from cryptography import x509
@@ -18,6 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from tests.support.http import LoopbackHttpServer, QuietHandler
 from tests.support.procs import require_program
 
 TSA_CONFIG = """\
@@ -96,7 +96,7 @@ def make_certificates(directory: Path) -> tuple[x509.Certificate, x509.Certifica
     return ca, tsa
 
 
-class OpenSslTsa:
+class OpenSslTsa(LoopbackHttpServer):
     """`openssl ts -reply` behind HTTP on 127.0.0.1; counts the requests it answered."""
 
     def __init__(self, directory: Path) -> None:
@@ -110,25 +110,15 @@ class OpenSslTsa:
         self._lock = threading.Lock()
         tsa = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 reply = tsa.sign(self.rfile.read(length))
                 with tsa._lock:
                     tsa.requests += 1
-                self.send_response(200)
-                self.send_header("Content-Type", "application/timestamp-reply")
-                self.send_header("Content-Length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
+                self.answer(200, "application/timestamp-reply", reply)
 
-            def log_message(self, format: str, *args: object) -> None:
-                return
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port: int = self.server.server_address[1]
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__(Handler)
 
     @property
     def url(self) -> str:
@@ -163,11 +153,3 @@ class OpenSslTsa:
                 timeout=30,
             )
             return reply_file.read_bytes()
-
-    def start(self) -> "OpenSslTsa":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()

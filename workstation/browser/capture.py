@@ -20,6 +20,7 @@ from workstation.browser.loading import failure_message, site_http_status
 from workstation.browser.page import WorkstationPage
 from workstation.browser.profile import off_the_record_profile
 from workstation.browser.snapshot import SnapshotJob, png_bytes
+from workstation.canonjson import JsonValue
 from workstation.evidence.snapshot import (
     CapturedPage,
     EvidenceSink,
@@ -53,11 +54,14 @@ class BatchCapture(QObject):
         sink: EvidenceSink,
         context: SealContext,
         parent: QObject | None = None,
+        *,
+        exit_identity: Callable[[], dict[str, JsonValue]] | None = None,
     ) -> None:
         super().__init__(parent)
         self._urls = list(urls)
         self._sink = sink
         self._context = context
+        self._exit_identity = exit_identity
         self._outcomes: list[CaptureOutcome] = []
         self.profile = off_the_record_profile(self)
         self.profile.downloadRequested.connect(
@@ -114,11 +118,12 @@ class BatchCapture(QObject):
 
     def _seal(self, page: CapturedPage, image: QImage) -> None:
         sink, context, url = self._sink, self._context, self._current
+        learn_exit = self._exit_identity
 
         def seal() -> SealedExhibit:
-            return seal_page(
-                sink, dataclasses.replace(page, screenshot_png=png_bytes(image)), context
-            )
+            full = dataclasses.replace(page, screenshot_png=png_bytes(image))
+            extra = {"exit": learn_exit()} if learn_exit is not None else {}
+            return seal_page(sink, full, context.with_extra(**extra))
 
         run_in_background(seal, lambda exhibit: self._record(url, exhibit), self._record_error)
 

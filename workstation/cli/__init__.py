@@ -11,7 +11,15 @@ import sys
 from collections.abc import Callable, Sequence
 
 from workstation import APP_NAME
-from workstation.cli import capture_cmd, case_cmds, verify_cmd
+from workstation.cli import (
+    capture_cmd,
+    case_cmds,
+    contact_cmds,
+    persona_cmds,
+    route_cmds,
+    selftest_cmd,
+    verify_cmd,
+)
 from workstation.cli.common import EXIT_ERROR, EXIT_OK, EXIT_PROBLEM, read_passphrase
 from workstation.errors import WorkstationError
 from workstation.version import version_line
@@ -19,7 +27,15 @@ from workstation.version import version_line
 __all__ = ["EXIT_ERROR", "EXIT_OK", "EXIT_PROBLEM", "build_parser", "main", "read_passphrase"]
 
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
-COMMANDS: list[Registrar] = [case_cmds.register, capture_cmd.register, verify_cmd.register]
+COMMANDS: list[Registrar] = [
+    case_cmds.register,
+    persona_cmds.register,
+    contact_cmds.register,
+    capture_cmd.register,
+    route_cmds.register,
+    verify_cmd.register,
+    selftest_cmd.register,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -5,6 +5,7 @@ module turns it into a manifest and stores everything in the case in one
 transaction, so an exhibit is either sealed completely or not at all.
 """
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -61,6 +62,9 @@ class SealContext:
     tool: Mapping[str, str]
     note: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def with_extra(self, **fields: Any) -> "SealContext":
+        return dataclasses.replace(self, extra={**self.extra, **fields})
 
 
 class EvidenceSink(Protocol):

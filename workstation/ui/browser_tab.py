@@ -24,8 +24,11 @@ class BrowserTab(QWidget):
 
     titleChanged = Signal(str)
 
-    def __init__(self, profile: QWebEngineProfile, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, profile: QWebEngineProfile, persona: str | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
+        self.persona = persona
         self.view = QWebEngineView()
         self.page = WorkstationPage(profile, self.view)
         self.view.setPage(self.page)

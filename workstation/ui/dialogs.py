@@ -1,8 +1,11 @@
 """Small dialogs: create a case, unlock a case, set the route."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -14,9 +17,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workstation.casefile import Commodity
 from workstation.paths import cases_dir
 
 MIN_PASSPHRASE_LENGTH = 8
+COMMODITY_LABELS = {
+    Commodity.DRUGS: "Drugs",
+    Commodity.CITES: "Protected species (CITES)",
+    Commodity.ARMS: "Weapons",
+    Commodity.EXCISE: "Excise goods",
+    Commodity.IPR: "Counterfeits (IPR)",
+    Commodity.UNDERVALUATION: "Undervaluation",
+    Commodity.OTHER: "Other",
+}
+
+
+def ok_cancel(dialog: QDialog, on_ok: Callable[[], None]) -> QDialogButtonBox:
+    """OK runs on_ok (which accepts when the form is right), Cancel rejects."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.accepted.connect(on_ok)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
 
 
 class NewCaseDialog(QDialog):
@@ -27,6 +50,12 @@ class NewCaseDialog(QDialog):
         self.setWindowTitle("New case")
         self.reference = QLineEdit()
         self.reference.setPlaceholderText("e.g. 2026-0412 web shop tablets")
+        self.requesting_unit = QLineEdit()
+        self.legal_basis = QLineEdit()
+        self.legal_basis.setPlaceholderText("Authorisation or legal basis reference")
+        self.commodity = QComboBox()
+        for commodity in Commodity:
+            self.commodity.addItem(COMMODITY_LABELS[commodity], commodity.value)
         self.location = QLineEdit(str(cases_dir()))
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
@@ -41,16 +70,22 @@ class NewCaseDialog(QDialog):
         self.error.setStyleSheet("color: #b00020")
         form = QFormLayout(self)
         form.addRow("Case reference", self.reference)
+        form.addRow("Requesting unit", self.requesting_unit)
+        form.addRow("Legal basis", self.legal_basis)
+        form.addRow("Commodity area", self.commodity)
         form.addRow("Folder", row)
         form.addRow("Passphrase", self.passphrase)
         form.addRow("Repeat passphrase", self.repeat)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self, self._check))
+
+    def metadata_changes(self) -> dict[str, str]:
+        """What to record besides the reference, once the case exists."""
+        return {
+            "requesting_unit": self.requesting_unit.text().strip(),
+            "legal_basis": self.legal_basis.text().strip(),
+            "commodity": str(self.commodity.currentData()),
+        }
 
     def _browse(self) -> None:
         chosen = QFileDialog.getExistingDirectory(self, "Folder for the case", self.location.text())
@@ -88,11 +123,49 @@ class UnlockDialog(QDialog):
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         form = QFormLayout(self)
+        self.remember = QCheckBox("Remember on this PC (the passphrase keeps working)")
+        self.remember.setToolTip(
+            "Keeps an unlock secret in this account's keyring; leave it off on shared PCs."
+        )
         form.addRow(QLabel(f"Passphrase for {path.name}"))
         form.addRow("Passphrase", self.passphrase)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(self.remember)
+        form.addRow(ok_cancel(self, self.accept))
+
+
+class PassphraseChangeDialog(QDialog):
+    """Old passphrase, then the new one twice."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Change the case passphrase")
+        self.old = _secret_field()
+        self.new = _secret_field()
+        self.repeat = _secret_field()
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020")
+        form = QFormLayout(self)
+        form.addRow("Current passphrase", self.old)
+        form.addRow("New passphrase", self.new)
+        form.addRow("Repeat new passphrase", self.repeat)
+        form.addRow(self.error)
+        form.addRow(ok_cancel(self, self._check))
+
+    def problem(self) -> str:
+        if len(self.new.text()) < MIN_PASSPHRASE_LENGTH:
+            return f"The new passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters."
+        if self.new.text() != self.repeat.text():
+            return "The two new passphrases differ."
+        return ""
+
+    def _check(self) -> None:
+        problem = self.problem()
+        self.error.setText(problem)
+        if not problem:
+            self.accept()
+
+
+def _secret_field() -> QLineEdit:
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    return field

@@ -6,12 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWebEngineCore import (
     QWebEngineDownloadRequest,
     QWebEnginePage,
-    QWebEngineProfile,
     qWebEngineChromiumVersion,
     qWebEngineVersion,
 )
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QListWidget,
     QMainWindow,
     QMessageBox,
     QTabWidget,
@@ -30,17 +28,25 @@ from PySide6.QtWidgets import (
 )
 
 from workstation import APP_NAME
-from workstation.browser.profile import off_the_record_profile
+from workstation.app import resolve_route
+from workstation.browser.exit_record import exit_record
+from workstation.browser.identities import BrowsingIdentities
 from workstation.browser.snapshot import SnapshotJob, png_bytes
 from workstation.canonjson import JsonValue
 from workstation.casefile import Case
 from workstation.errors import WorkstationError
 from workstation.evidence.snapshot import CapturedPage, SealContext, SealedExhibit, seal_page
-from workstation.route import RouteGate, parse_route
+from workstation.paths import cases_dir
+from workstation.route import RouteGate
+from workstation.route.spec import DEFAULT_ROUTE
 from workstation.settings import Settings, default_officer
 from workstation.ui.browser_tab import BrowserTab
-from workstation.ui.dialogs import NewCaseDialog, UnlockDialog
+from workstation.ui.dialogs import NewCaseDialog, PassphraseChangeDialog, UnlockDialog
 from workstation.ui.idle_lock import IdleLock
+from workstation.ui.panes.contacts import ContactPane
+from workstation.ui.panes.explorer import CaseExplorer
+from workstation.ui.panes.personas import PersonaPane
+from workstation.ui.persona_bar import PersonaBar, persona_icon
 from workstation.ui.route_indicator import RouteIndicator
 from workstation.ui.workers import run_in_background
 from workstation.version import build_hash, tool_version
@@ -50,11 +56,17 @@ log = logging.getLogger(__name__)
 SNAPSHOT_SHORTCUT = "Ctrl+Shift+S"
 
 
+def tab_title(persona: str | None, title: str) -> str:
+    text = (title or "New tab")[:40]
+    return f"{persona} · {text}" if persona else text
+
+
 class MainWindow(QMainWindow):
     caseChanged = Signal(object)  # Case | None
     exhibitSealed = Signal(object)  # SealedExhibit
     snapshotFailed = Signal(str)
     errorShown = Signal(str)
+    exitIdentityShown = Signal(object)  # the exit record
 
     def __init__(self, gate: RouteGate, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,8 +80,12 @@ class MainWindow(QMainWindow):
         # A profile must outlive its pages. Qt deletes a parent's children in
         # creation order, so the profile is created after the tab widget that
         # (through the views) owns every page.
-        self.profile: QWebEngineProfile = off_the_record_profile(self)
-        self.profile.downloadRequested.connect(self._refuse_download)
+        self.identities = BrowsingIdentities(gate, self)
+        self.identities.profileCreated.connect(
+            lambda profile: profile.downloadRequested.connect(self._refuse_download)
+        )
+        self.persona_bar = PersonaBar()
+        self.persona_bar.chosen.connect(self.new_tab)
         self.tabs.setTabsClosable(True)
         self.tabs.setDocumentMode(True)
         self.tabs.tabCloseRequested.connect(self.close_tab)
@@ -80,18 +96,20 @@ class MainWindow(QMainWindow):
         self.address.setPlaceholderText("Address")
         self.address.returnPressed.connect(self._navigate_from_address)
         self.route_indicator = RouteIndicator(gate)
-        self.exhibits = QListWidget()
-        self.exhibits.setAccessibleName("Sealed exhibits")
+        self.explorer = CaseExplorer()
+        self.persona_pane = PersonaPane()
+        self.contact_pane = ContactPane()
         self.case_label = QLabel()
         self.case_label.setAccessibleName("Open case")
         self.statusBar().addPermanentWidget(self.case_label)
         self._build_actions()
         self._build_toolbar()
         self._build_menus()
-        self._build_exhibit_dock()
+        self._build_case_docks()
         self.idle_lock = IdleLock(settings.auto_lock_minutes * 60_000, self)
         self.idle_lock.idle.connect(self.lock_case)
         self._locked_path: Path | None = None
+        self._snapshot_persona: str | None = None
         self._idle_watched = False
         self.new_tab()
         self._update_case_state()
@@ -123,7 +141,9 @@ class MainWindow(QMainWindow):
         self.reload_action = self._web_action(
             "Reload", QKeySequence.StandardKey.Refresh, web.Reload
         )
-        self.new_tab_action = self._action("New tab", QKeySequence.StandardKey.AddTab, self.new_tab)
+        self.new_tab_action = self._action(
+            "New tab", QKeySequence.StandardKey.AddTab, self.open_new_tab
+        )
         self.close_tab_action = self._action(
             "Close tab",
             QKeySequence.StandardKey.Close,
@@ -138,15 +158,26 @@ class MainWindow(QMainWindow):
         self.open_case_action = self._action("Open case…", "Ctrl+O", self.open_case_dialog)
         self.close_case_action = self._action("Close case", None, self.close_case)
         self.lock_case_action = self._action("Lock case", "Ctrl+Shift+L", self.lock_case)
+        self.passphrase_action = self._action("Change passphrase…", None, self.change_passphrase)
         self.unlock_case_action = self._action("Unlock case…", None, self.unlock_case)
         self.about_action = self._action("About", None, self.show_about)
+        self.new_contact_action = self._action(
+            "New contact entry…", "Ctrl+Shift+E", self.contact_pane.new_entry
+        )
         self.set_route_action = self._action("Set route…", None, self.ask_route)
+        self.exit_identity_action = self._action(
+            "Show exit identity", None, self.show_exit_identity
+        )
+        self.new_identity_action = self._action(
+            "New identity for this tab's persona", None, self.new_identity
+        )
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Navigation")
         bar.setMovable(False)
         for action in (self.back_action, self.forward_action, self.reload_action):
             bar.addAction(action)
+        bar.addWidget(self.persona_bar)
         bar.addWidget(self.address)
         bar.addAction(self.snapshot_action)
         bar.addWidget(self.route_indicator)
@@ -160,6 +191,8 @@ class MainWindow(QMainWindow):
             self.lock_case_action,
             self.unlock_case_action,
             self.close_case_action,
+            self.passphrase_action,
+            self.new_contact_action,
         ):
             case_menu.addAction(action)
         browse_menu = self.menuBar().addMenu("&Browse")
@@ -172,20 +205,35 @@ class MainWindow(QMainWindow):
             browse_menu.addAction(action)
         route_menu = self.menuBar().addMenu("&Route")
         route_menu.addAction(self.set_route_action)
+        route_menu.addAction(self.exit_identity_action)
+        route_menu.addAction(self.new_identity_action)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.about_action)
 
-    def _build_exhibit_dock(self) -> None:
-        dock = QDockWidget("Exhibits", self)
-        dock.setObjectName("exhibits")
-        dock.setWidget(self.exhibits)
-        self.addDockWidget(self.exhibits_area(), dock)
-
-    @staticmethod
-    def exhibits_area() -> Any:
-        from PySide6.QtCore import Qt  # noqa: PLC0415
-
-        return Qt.DockWidgetArea.RightDockWidgetArea
+    def _build_case_docks(self) -> None:
+        right, bottom = (
+            Qt.DockWidgetArea.RightDockWidgetArea,
+            Qt.DockWidgetArea.BottomDockWidgetArea,
+        )
+        self.docks: dict[str, QDockWidget] = {}
+        for name, title, pane, area in (
+            ("explorer", "Case", self.explorer, right),
+            ("personas", "Personas", self.persona_pane, right),
+            ("contacts", "Contact log", self.contact_pane, bottom),
+        ):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(name)
+            dock.setWidget(pane)
+            self.addDockWidget(area, dock)
+            self.docks[name] = dock
+            pane.errorRaised.connect(self._show_error)
+            self.caseChanged.connect(pane.set_case)
+        self.tabifyDockWidget(self.docks["explorer"], self.docks["personas"])
+        self.docks["explorer"].raise_()
+        self.persona_pane.reloaded.connect(self.contact_pane.reload)
+        self.persona_pane.reloaded.connect(
+            lambda: self.persona_bar.set_personas(self.persona_pane.aliases())
+        )
 
     # -- tabs and navigation ---------------------------------------------
 
@@ -194,15 +242,33 @@ class MainWindow(QMainWindow):
         assert isinstance(widget, BrowserTab)
         return widget
 
-    def new_tab(self) -> BrowserTab:
-        tab = BrowserTab(self.profile)
-        index = self.tabs.addTab(tab, "New tab")
+    def open_new_tab(self) -> BrowserTab:
+        """A new tab as the identity of the current one (as browsers keep the profile)."""
+        return self.new_tab(self.persona_bar.current())
+
+    def new_tab(self, persona: str | None = None) -> BrowserTab:
+        fresh = persona is not None and persona not in self.identities.personas()
+        profile = self.identities.profile(persona)
+        if fresh and persona is not None and self.case is not None:
+            self._restore_persona_state(self.case, persona)
+        tab = BrowserTab(profile, persona)
+        self.identities.attach(tab.page, persona)
+        index = self.tabs.addTab(tab, persona_icon(persona), tab_title(persona, ""))
         tab.titleChanged.connect(lambda title, t=tab: self._retitle(t, title))
         tab.page.urlChanged.connect(lambda _url, t=tab: self._url_changed(t))
         tab.page.loadFinished.connect(lambda ok, t=tab: self._load_finished(t, ok))
         self.tabs.setCurrentIndex(index)
         self.address.setFocus()
         return tab
+
+    def _restore_persona_state(self, case: Case, persona: str) -> None:
+        """Bring back the persona's cookies from the case (logged-in sessions survive)."""
+
+        def restore(state: bytes | None) -> None:
+            if state and persona in self.identities.personas():
+                self.identities.restore_state(persona, state)
+
+        run_in_background(lambda: case.load_persona_state(persona), restore, self._show_error)
 
     def close_tab(self, index: int) -> None:
         widget = self.tabs.widget(index)
@@ -226,7 +292,7 @@ class MainWindow(QMainWindow):
     def _retitle(self, tab: BrowserTab, title: str) -> None:
         index = self.tabs.indexOf(tab)
         if index >= 0:
-            self.tabs.setTabText(index, (title or "New tab")[:40])
+            self.tabs.setTabText(index, tab_title(tab.persona, title))
 
     def _url_changed(self, tab: BrowserTab) -> None:
         if tab is self.tabs.currentWidget():
@@ -234,7 +300,9 @@ class MainWindow(QMainWindow):
 
     def _sync_address(self) -> None:
         if self.tabs.count():
-            self.address.setText(self.current_tab().page.url().toString())
+            tab = self.current_tab()
+            self.address.setText(tab.page.url().toString())
+            self.persona_bar.show_persona(tab.persona)
 
     def _load_finished(self, tab: BrowserTab, ok: bool) -> None:
         url = tab.page.url().toString()
@@ -263,17 +331,54 @@ class MainWindow(QMainWindow):
         route = self.gate.route
         return route.describe() if route is not None else "none"
 
+    def show_exit_identity(self) -> None:
+        """Where the current tab's identity comes out, as the outside world sees it."""
+        persona, gate = self.current_tab().persona, self.gate
+        who = persona or "No persona"
+        self.statusBar().showMessage(f"Asking the route where {who} comes out…")
+
+        def shown(record: dict[str, Any]) -> None:
+            address = record.get("address") or "unknown"
+            country = f" ({record['country']})" if record.get("country") else ""
+            detail = record.get("via") or record.get("detail") or ""
+            self.statusBar().showMessage(f"{who} comes out at {address}{country}. {detail}")
+            self.exitIdentityShown.emit(record)
+
+        run_in_background(
+            lambda: exit_record(gate, BrowsingIdentities.key(persona)), shown, self._show_error
+        )
+
+    def new_identity(self) -> None:
+        """Fresh circuits for the current tab's identity; its open connections are cut."""
+        persona, gate = self.current_tab().persona, self.gate
+        key = BrowsingIdentities.key(persona)
+
+        def done(changed: bool) -> None:
+            who = persona or "No persona"
+            message = (
+                f"{who} has a new identity: new connections use fresh circuits."
+                if changed
+                else f"This route cannot give {who} a new identity; the connections were cut."
+            )
+            self.statusBar().showMessage(message, 10000)
+
+        run_in_background(lambda: gate.new_identity(key), done, self._show_error)
+
     def ask_route(self) -> None:
         current = self.gate.route.to_url(redact=True) if self.gate.route else ""
         text, accepted = QInputDialog.getText(
-            self, "Route", "Upstream proxy (socks5://HOST:PORT), empty for none:", text=current
+            self,
+            "Route",
+            "tor (managed Tor, the default), socks5://HOST:PORT, http://HOST:PORT,\n"
+            "or a proxy reached through Tor: tor+socks5://… / tor+http://…",
+            text=current or DEFAULT_ROUTE,
         )
         if accepted:
             self.apply_route(text)
 
     def apply_route(self, text: str) -> None:
         try:
-            route = parse_route(text) if text.strip() else None
+            route = resolve_route(text.strip() or DEFAULT_ROUTE, self.settings)
         except WorkstationError as exc:
             self._show_error(str(exc))
             return
@@ -297,38 +402,97 @@ class MainWindow(QMainWindow):
             return
         path, title = dialog.case_path(), dialog.reference.text().strip()
         passphrase, officer = dialog.passphrase.text(), self._officer()
+        changes = dialog.metadata_changes()
+
+        def create() -> Case:
+            case = Case.create(path, passphrase, title=title, officer=officer)
+            case.update_metadata(**changes)
+            return case
+
         self.statusBar().showMessage("Creating the case…")
-        run_in_background(
-            lambda: Case.create(path, passphrase, title=title, officer=officer),
-            self.set_case,
-            self._show_error,
-        )
+        run_in_background(create, self.set_case, self._show_error)
 
     def open_case_dialog(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, "Open case", str(Path.home()))
+        chosen = QFileDialog.getExistingDirectory(self, "Open case", str(cases_dir()))
         if chosen:
-            dialog = UnlockDialog(Path(chosen), self)
-            if dialog.exec() == UnlockDialog.DialogCode.Accepted:
-                self.open_case(Path(chosen), dialog.passphrase.text())
+            self.open_case_asking(Path(chosen))
 
-    def open_case(self, path: Path, passphrase: str) -> None:
+    def open_case_asking(self, path: Path) -> None:
+        """Open with this PC's remembered secret if there is one, else ask the passphrase."""
+        officer = self._officer()
+
+        def opened(case: Case | None) -> None:
+            if case is not None:
+                self.set_case(case)
+                return
+            dialog = UnlockDialog(path, self)
+            if dialog.exec() == UnlockDialog.DialogCode.Accepted:
+                self.open_case(path, dialog.passphrase.text(), remember=dialog.remember.isChecked())
+
+        run_in_background(
+            lambda: Case.open_remembered(path, officer=officer), opened, self._show_error
+        )
+
+    def open_case(self, path: Path, passphrase: str, *, remember: bool = False) -> None:
         self.statusBar().showMessage("Unlocking the case…")
         officer = self._officer()
+
+        def unlock() -> Case:
+            case = Case.open(path, passphrase, officer=officer)
+            if remember and not case.remember_on_this_pc():
+                log.info("no usable keyring: the case was not remembered")
+            return case
+
+        run_in_background(unlock, self.set_case, self._show_error)
+
+    def change_passphrase(self) -> None:
+        case = self.case
+        if case is None:
+            return
+        dialog = PassphraseChangeDialog(self)
+        if dialog.exec() != PassphraseChangeDialog.DialogCode.Accepted:
+            return
+        old, new = dialog.old.text(), dialog.new.text()
         run_in_background(
-            lambda: Case.open(path, passphrase, officer=officer), self.set_case, self._show_error
+            lambda: case.change_passphrase(old, new),
+            lambda _none: self.statusBar().showMessage("The case passphrase was changed.", 8000),
+            self._show_error,
         )
 
     def set_case(self, case: Case | None) -> None:
         if self.case is not None and self.case is not case:
-            self.case.close()
+            self._leave_case(self.case)
         self.case = case
-        self.exhibits.clear()
         if case is not None:
-            for record in case.evidence_items():
-                self.exhibits.addItem(record.control_number)
             self.statusBar().showMessage(f"Case {case.path.name} is open.", 5000)
         self._update_case_state()
         self.caseChanged.emit(case)
+
+    def _leave_case(self, case: Case) -> None:
+        """Close the persona tabs, keep their cookies in the case, then close it.
+
+        Personas belong to a case: their tabs and profiles go with it. Saving and
+        closing run off the GUI thread; the case is out of reach of the window at once.
+        """
+        states = {
+            alias: self.identities.export_state(alias) for alias in self.identities.personas()
+        }
+        for index in reversed(range(self.tabs.count())):
+            tab = self.tabs.widget(index)
+            if isinstance(tab, BrowserTab) and tab.persona is not None:
+                self.close_tab(index)
+        for alias in list(states):
+            self.identities.forget(alias)
+        self.persona_bar.set_personas([])
+
+        def save_and_close() -> None:
+            try:
+                for alias, state in states.items():
+                    case.save_persona_state(alias, state)
+            finally:
+                case.close()
+
+        run_in_background(save_and_close, lambda _none: None, self._show_error)
 
     def close_case(self) -> None:
         self._locked_path = None
@@ -347,11 +511,8 @@ class MainWindow(QMainWindow):
         self._update_case_state()
 
     def unlock_case(self) -> None:
-        if self._locked_path is None:
-            return
-        dialog = UnlockDialog(self._locked_path, self)
-        if dialog.exec() == UnlockDialog.DialogCode.Accepted:
-            self.open_case(self._locked_path, dialog.passphrase.text())
+        if self._locked_path is not None:
+            self.open_case_asking(self._locked_path)
 
     def show_about(self) -> None:
         QMessageBox.about(
@@ -365,6 +526,9 @@ class MainWindow(QMainWindow):
         has_case = self.case is not None
         self.snapshot_action.setEnabled(has_case)
         self.close_case_action.setEnabled(has_case)
+        self.new_contact_action.setEnabled(has_case)
+        self.passphrase_action.setEnabled(has_case)
+        self.lock_case_action.setEnabled(has_case)
         self.unlock_case_action.setEnabled(not has_case and self._locked_path is not None)
         title = f"{self.case.path.name} — {APP_NAME}" if self.case else APP_NAME
         self.setWindowTitle(title)
@@ -398,6 +562,7 @@ class MainWindow(QMainWindow):
         job.finished.connect(self._captured)
         job.failed.connect(self._snapshot_failed)
         self._snapshot = job
+        self._snapshot_persona = tab.persona
         self.snapshot_action.setEnabled(False)
         self.statusBar().showMessage("Taking a snapshot…")
         job.start()
@@ -408,25 +573,29 @@ class MainWindow(QMainWindow):
         if case is None:
             self._snapshot_failed("The case was closed before the snapshot was sealed.")
             return
-        context = self.seal_context()
+        persona, gate = self._snapshot_persona, self.gate
+        context = self.seal_context(persona)
 
         def seal() -> SealedExhibit:
             sealed_page = dataclasses.replace(page, screenshot_png=png_bytes(image))
-            return seal_page(case, sealed_page, context)
+            exit_identity = exit_record(gate, BrowsingIdentities.key(persona))
+            return seal_page(case, sealed_page, context.with_extra(exit=exit_identity))
 
         self.statusBar().showMessage("Sealing the snapshot…")
         run_in_background(seal, self._sealed, self._snapshot_failed)
 
-    def seal_context(self) -> SealContext:
+    def seal_context(self, persona: str | None = None) -> SealContext:
         return SealContext(
             route=self._route_text(),
             officer=self._officer(),
             tool={"name": APP_NAME, "version": tool_version(), "build": build_hash()},
+            extra={"persona": persona},
         )
 
     def _sealed(self, exhibit: SealedExhibit) -> None:
         self._update_case_state()
-        self.exhibits.addItem(exhibit.control_number)
+        self.explorer.reload()
+        self.contact_pane.latest_exhibit = exhibit.item_id
         note = " (partial: " + "; ".join(exhibit.warnings) + ")" if exhibit.warnings else ""
         self.statusBar().showMessage(f"Sealed. Control number {exhibit.control_number}{note}")
         self.exhibitSealed.emit(exhibit)

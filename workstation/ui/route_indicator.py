@@ -1,9 +1,10 @@
 """Always-visible route status: which route, and whether it carries traffic."""
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from workstation.route import RouteGate, RouteHealth
+from workstation.route.status import RouteStatus
 from workstation.ui.workers import run_in_background
 
 HEALTH_INTERVAL_MS = 10000
@@ -16,7 +17,10 @@ _STYLES = {
 
 
 class RouteIndicator(QLabel):
-    """A coloured label fed by periodic health checks run off the GUI thread."""
+    """A coloured label fed by periodic health checks run off the GUI thread,
+    and by the route's own start-up reports (Tor's bootstrap progress)."""
+
+    statusReported = Signal(object)  # RouteStatus, emitted from the route's threads
 
     def __init__(self, gate: RouteGate, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -28,7 +32,19 @@ class RouteIndicator(QLabel):
         self._timer.timeout.connect(self.refresh)
         self._timer.start(HEALTH_INTERVAL_MS)
         self._show("checking", "Route: checking…", "")
+        # Reports arrive on tor's threads; the signal hands them to the GUI thread.
+        self.statusReported.connect(self._on_status)
+        gate.add_status_observer(self.statusReported.emit)
+        self.destroyed.connect(lambda: gate.remove_status_observer(self.statusReported.emit))
         self.refresh()
+
+    def _on_status(self, status: RouteStatus) -> None:
+        if status.state == "starting":
+            self._show("checking", f"Route: {status.detail}", status.detail)
+        elif status.state in ("failed", "stopped"):
+            self._show("down", "Route down: nothing can load", status.detail)
+        else:
+            self.refresh()
 
     def refresh(self) -> None:
         if self._checking:

@@ -1,13 +1,15 @@
 """Run blocking work (key derivation, hashing, database writes) off the GUI thread.
 
 `run_in_background(fn, on_result, on_error)` queues fn on the global thread
-pool; the callbacks run later on the GUI thread through queued signals.
+pool; the callbacks run later on the GUI thread through queued signals, unless
+the window or pane they belong to has been deleted meanwhile.
 """
 
 import logging
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from workstation.errors import WorkstationError
@@ -21,22 +23,42 @@ class _Relay(QObject):
     succeeded = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, on_result: Callable[[Any], None], on_error: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        on_result: Callable[[Any], None],
+        on_error: Callable[[str], None],
+        owner: QObject | None,
+    ) -> None:
         super().__init__()
         self._on_result = on_result
         self._on_error = on_error
+        candidates = (owner, _owner_of(on_result), _owner_of(on_error))
+        self._owners = [candidate for candidate in candidates if candidate is not None]
         self.succeeded.connect(self._deliver_result)
         self.failed.connect(self._deliver_error)
+
+    def _owners_alive(self) -> bool:
+        # A window or pane closed while the work ran: its answer has nobody to go to.
+        return all(shiboken6.isValid(owner) for owner in self._owners)
 
     @Slot(object)
     def _deliver_result(self, value: Any) -> None:
         _live.discard(self)
-        self._on_result(value)
+        if self._owners_alive():
+            self._on_result(value)
 
     @Slot(str)
     def _deliver_error(self, message: str) -> None:
         _live.discard(self)
-        self._on_error(message)
+        if self._owners_alive():
+            self._on_error(message)
+        else:
+            log.info("dropped a late error for a closed window: %s", message)
+
+
+def _owner_of(callback: Callable[..., Any]) -> QObject | None:
+    owner = getattr(callback, "__self__", None)
+    return owner if isinstance(owner, QObject) else None
 
 
 class _Task(QRunnable):
@@ -64,8 +86,14 @@ def run_in_background(
     fn: Callable[[], Any],
     on_result: Callable[[Any], None],
     on_error: Callable[[str], None],
+    *,
+    owner: QObject | None = None,
 ) -> None:
-    """Run fn on a pool thread; call on_result or on_error on the GUI thread."""
-    relay = _Relay(on_result, on_error)
+    """Run fn on a pool thread; call on_result or on_error on the GUI thread.
+
+    Nothing is delivered once owner (or the QObject a bound-method callback
+    belongs to) has been deleted.
+    """
+    relay = _Relay(on_result, on_error, owner)
     _live.add(relay)  # keep the relay alive until one of its slots ran
     QThreadPool.globalInstance().start(_Task(fn, relay))

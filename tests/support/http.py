@@ -1,0 +1,37 @@
+"""A small threaded HTTP server on 127.0.0.1 for test peers (site, echo, TSA)."""
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """A handler that keeps the test output clean and writes whole answers."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+    def answer(self, status: int, content_type: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class LoopbackHttpServer:
+    """Serves handler_class on an ephemeral loopback port in a daemon thread."""
+
+    def __init__(self, handler_class: type[BaseHTTPRequestHandler]) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
+        self.server.daemon_threads = True
+        self.port: int = self.server.server_address[1]
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self) -> Self:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -1,0 +1,1 @@
+"""Docked panes over the open case: personas, contact log, case explorer."""

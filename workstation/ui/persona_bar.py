@@ -1,0 +1,67 @@
+"""'Browsing as': the identity of the current tab, always visible and colour-coded.
+
+Choosing another identity opens a new tab as that identity: a tab's profile is
+fixed when it is made, so nobody can switch a page they are typing into to a
+different persona by accident.
+"""
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+
+from workstation.browser.identities import RESEARCH_LABEL, persona_colour
+
+
+def persona_icon(persona: str | None) -> QIcon:
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(persona_colour(persona))
+    return QIcon(pixmap)
+
+
+class PersonaBar(QWidget):
+    """A coloured label and a chooser; emits chosen(persona or None) on a change."""
+
+    chosen = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel("Browsing as")
+        self.box = QComboBox()
+        self.box.setAccessibleName("Browsing as persona")
+        self.box.setToolTip("Choosing another persona opens a new tab as that persona")
+        self.box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 0, 6, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.box)
+        self._current: str | None = None
+        self.set_personas([])
+        self.box.activated.connect(self._activated)
+
+    def set_personas(self, aliases: list[str]) -> None:
+        self.box.blockSignals(True)
+        self.box.clear()
+        self.box.addItem(persona_icon(None), RESEARCH_LABEL, None)
+        for alias in aliases:
+            self.box.addItem(persona_icon(alias), alias, alias)
+        self.box.blockSignals(False)
+        self.show_persona(self._current)
+
+    def show_persona(self, persona: str | None) -> None:
+        """Reflect the current tab's identity without opening anything."""
+        self._current = persona
+        index = self.box.findData(persona) if persona else 0
+        self.box.setCurrentIndex(max(index, 0))
+        colour: QColor = persona_colour(persona)
+        self.setStyleSheet(
+            f"PersonaBar {{ border-bottom: 3px solid {colour.name()}; }}"
+            f"QLabel {{ color: {colour.name()}; font-weight: bold; }}"
+        )
+
+    def current(self) -> str | None:
+        return self._current
+
+    def _activated(self, index: int) -> None:
+        persona = self.box.itemData(index)
+        if persona != self._current:
+            self.chosen.emit(persona)
