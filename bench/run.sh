@@ -7,3 +7,4 @@ scripts/venv.sh requirements-dev.lock
 export QT_QPA_PLATFORM=offscreen
 .venv/bin/python bench/startup.py
 .venv/bin/python bench/snapshot.py
+.venv/bin/python bench/casefile.py
