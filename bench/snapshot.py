@@ -133,7 +133,7 @@ def main() -> None:
             )
     if not chromium:
         print("  chromium not installed: `apt-get install chromium` adds the headless baseline")
-    window.set_case(None)
+    window.close()  # releases the pages before their profiles
     gate.stop()
     proxy.stop()
     site.stop()

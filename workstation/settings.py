@@ -22,6 +22,8 @@ class Settings:
     exit_echo_url: str = ""  # a unit's "what is my address" URL, for exit identities via proxies
     tor_binary: str = ""  # the tor program for the managed Tor route ("": found on the system)
     tor_config: str = ""  # a file of extra torrc lines (bridges) for the managed Tor route
+    tsa_url: str = ""  # RFC 3161 timestamp authority asked for every snapshot ("": none)
+    tsa_cert: str = ""  # PEM file of the certificate(s) its replies must chain to
 
     @classmethod
     def load(cls, path: Path | None = None) -> "Settings":
@@ -42,6 +44,8 @@ class Settings:
             exit_echo_url=str(raw.get("exit_echo_url", "")),
             tor_binary=str(raw.get("tor_binary", "")),
             tor_config=str(raw.get("tor_config", "")),
+            tsa_url=str(raw.get("tsa_url", "")),
+            tsa_cert=str(raw.get("tsa_cert", "")),
         )
 
     def save(self, path: Path | None = None) -> None:

@@ -22,8 +22,8 @@ class QuietHandler(BaseHTTPRequestHandler):
 class LoopbackHttpServer:
     """Serves handler_class on an ephemeral loopback port in a daemon thread."""
 
-    def __init__(self, handler_class: type[BaseHTTPRequestHandler]) -> None:
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
+    def __init__(self, handler_class: type[BaseHTTPRequestHandler], port: int = 0) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), handler_class)
         self.server.daemon_threads = True
         self.port: int = self.server.server_address[1]
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)

@@ -99,7 +99,7 @@ def make_certificates(directory: Path) -> tuple[x509.Certificate, x509.Certifica
 class OpenSslTsa(LoopbackHttpServer):
     """`openssl ts -reply` behind HTTP on 127.0.0.1; counts the requests it answered."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, port: int = 0) -> None:
         self.openssl = require_program("openssl", "openssl")
         self.dir = directory
         self.ca, self.tsa = make_certificates(directory)
@@ -118,7 +118,7 @@ class OpenSslTsa(LoopbackHttpServer):
                     tsa.requests += 1
                 self.answer(200, "application/timestamp-reply", reply)
 
-        super().__init__(Handler)
+        super().__init__(Handler, port)
 
     @property
     def url(self) -> str:

@@ -18,7 +18,7 @@ from tests.unit.test_casefile_case import (
     snapshot,
 )
 from tests.unit.test_casefile_keyslot import v1_document
-from workstation.casefile import Case, audit, keyslot, store
+from workstation.casefile import ArtifactData, Case, audit, keyslot, store
 from workstation.casefile import migrations as mig
 from workstation.casefile.migrations import MIGRATIONS, V1_SQL, Migration
 from workstation.errors import CaseError, SchemaTooNew
@@ -69,10 +69,12 @@ def test_fresh_database_reaches_latest(conn: store.Connection, db_path: Path) ->
     assert mig.schema_version(conn) == mig.latest_version() == MIGRATIONS[-1].version
     assert {"case_info", "evidence_item", "artifact", "audit_event"} <= _tables(conn)
     assert {"persona", "contact", "attachment", "signed_head", "search_text"} <= _tables(conn)
+    assert {"evidence_timestamp", "timestamp_queue"} <= _tables(conn)
     triggers = conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
     append_only = {
         "evidence_item", "artifact", "audit_event", "signing_key", "signed_head", "attachment",
         "contact", "contact_counterpart", "contact_attachment", "contact_evidence", "note",
+        "evidence_timestamp",
     }  # fmt: skip
     assert {str(t[0]) for t in triggers} == {
         f"{table}_no_{op}" for table in append_only for op in ("update", "delete")
@@ -252,7 +254,7 @@ def test_a_version_1_case_opens_migrated_with_its_data_and_a_key_pair(tmp_path: 
         assert {(h.kind, h.ref_id) for h in case.search("pangolin")} == {("evidence", item.id)}
         actions = [e.action for e in case.audit_events()]
         assert actions == ["case.created", "evidence.sealed", "audit.key_created", "case.opened"]
-        assert case.audit_events()[-1].details["migrations_applied"] == [2]
+        assert case.audit_events()[-1].details["migrations_applied"] == [2, 3]
         assert len(case.public_key_hex()) == 64
         case.add_persona("New Persona")  # the new tables work
         report = case.verify_audit()
@@ -261,3 +263,27 @@ def test_a_version_1_case_opens_migrated_with_its_data_and_a_key_pair(tmp_path: 
     with Case.open(path, PASSPHRASE) as case:
         report = case.verify_audit()
         assert report.ok and report.tail_anchored
+
+
+def test_a_version_2_case_gains_the_timestamp_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cases made before timestamps existed open, keep their exhibits and can be stamped."""
+    path = tmp_path / "v2.case"
+    monkeypatch.setattr(mig, "MIGRATIONS", MIGRATIONS[:2])
+    with Case.create(path, PASSPHRASE, kdf=FAST_KDF, allow_weak_kdf=True) as old:
+        item = old.add_evidence("CN-V2", b"{}", [ArtifactData("a.txt", "text/plain", b"a")])
+    monkeypatch.setattr(mig, "MIGRATIONS", MIGRATIONS)
+    with Case.open(path, PASSPHRASE) as case:
+        assert case.pending_timestamps() == []
+        case.queue_timestamp(item, "http://tsa.test/", "unreachable")
+        case.queue_timestamp(item, "http://tsa.test/", "still unreachable")
+        (waiting,) = case.pending_timestamps()
+        assert (waiting.control_number, waiting.attempts) == ("CN-V2", 2)
+        stored = case.add_timestamp(item, "http://tsa.test/", b"reply", "2026-01-01T00:00:00Z")
+        assert case.pending_timestamps() == []
+        assert case.timestamps(item) == [stored]
+        events = [e for e in case.audit_events() if e.action.startswith("evidence.timestamp")]
+        assert [e.action for e in events] == ["evidence.timestamp_queued", "evidence.timestamped"]
+        assert events[-1].details["reply_sha256"] == stored.reply_sha256
+        assert case.verify_audit().ok

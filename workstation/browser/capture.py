@@ -41,6 +41,7 @@ class CaptureOutcome:
     url: str
     exhibit: SealedExhibit | None
     error: str = ""
+    timestamp: dict[str, JsonValue] | None = None
 
 
 class BatchCapture(QObject):
@@ -56,12 +57,14 @@ class BatchCapture(QObject):
         parent: QObject | None = None,
         *,
         exit_identity: Callable[[], dict[str, JsonValue]] | None = None,
+        after_seal: Callable[[SealedExhibit], dict[str, JsonValue]] | None = None,
     ) -> None:
         super().__init__(parent)
         self._urls = list(urls)
         self._sink = sink
         self._context = context
         self._exit_identity = exit_identity
+        self._after_seal = after_seal
         self._outcomes: list[CaptureOutcome] = []
         self.profile = off_the_record_profile(self)
         self.profile.downloadRequested.connect(
@@ -118,14 +121,16 @@ class BatchCapture(QObject):
 
     def _seal(self, page: CapturedPage, image: QImage) -> None:
         sink, context, url = self._sink, self._context, self._current
-        learn_exit = self._exit_identity
+        learn_exit, after_seal = self._exit_identity, self._after_seal
 
-        def seal() -> SealedExhibit:
+        def seal() -> CaptureOutcome:
             full = dataclasses.replace(page, screenshot_png=png_bytes(image))
             extra = {"exit": learn_exit()} if learn_exit is not None else {}
-            return seal_page(sink, full, context.with_extra(**extra))
+            exhibit = seal_page(sink, full, context.with_extra(**extra))
+            stamped = after_seal(exhibit) if after_seal is not None else None
+            return CaptureOutcome(url, exhibit, timestamp=stamped)
 
-        run_in_background(seal, lambda exhibit: self._record(url, exhibit), self._record_error)
+        run_in_background(seal, self._record, self._record_error)
 
     def _dispose_view(self) -> None:
         # Deleted at once, not later: the profile must never outlive a page
@@ -134,8 +139,8 @@ class BatchCapture(QObject):
             shiboken6.delete(self._view)
             self._view = None
 
-    def _record(self, url: str, exhibit: SealedExhibit) -> None:
-        self._outcomes.append(CaptureOutcome(url, exhibit))
+    def _record(self, outcome: CaptureOutcome) -> None:
+        self._outcomes.append(outcome)
         QTimer.singleShot(0, self._next)  # leave the signal that brought us here first
 
     def _record_error(self, message: str) -> None:

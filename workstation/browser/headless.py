@@ -1,10 +1,14 @@
 """Headless capture for the CLI: a private gate, an offscreen app, a batch."""
 
+from typing import cast
+
 from workstation import APP_NAME
 from workstation.app import create_application
 from workstation.browser.capture import BatchCapture, CaptureOutcome, run_batch
 from workstation.browser.exit_record import exit_record
-from workstation.evidence.snapshot import EvidenceSink, SealContext
+from workstation.canonjson import JsonValue
+from workstation.evidence.snapshot import EvidenceSink, SealContext, SealedExhibit
+from workstation.evidence.timestamping import StampableCase, TsaConfig, stamp_exhibit
 from workstation.route import RouteGate, RouteSpec
 from workstation.route.status import StatusCallback
 from workstation.settings import default_officer
@@ -22,6 +26,7 @@ def capture_urls(
     note: str = "",
     persona: str | None = None,
     on_status: StatusCallback | None = None,
+    tsa: TsaConfig | None = None,
     ready_timeout: float = READY_TIMEOUT,
 ) -> list[CaptureOutcome]:
     """Capture urls through route, as persona if given; RouteError if Tor cannot start.
@@ -45,7 +50,21 @@ def capture_urls(
             note=note,
             extra={"persona": persona},
         )
-        batch = BatchCapture(urls, sink, context, exit_identity=lambda: exit_record(gate, persona))
+
+        def timestamp(exhibit: SealedExhibit) -> dict[str, JsonValue]:
+            assert tsa is not None
+            stampable = cast(StampableCase, sink)
+            return stamp_exhibit(
+                stampable, exhibit.item_id, exhibit.manifest.data, tsa, gate_port=port
+            )
+
+        batch = BatchCapture(
+            urls,
+            sink,
+            context,
+            exit_identity=lambda: exit_record(gate, persona),
+            after_seal=timestamp if tsa is not None else None,
+        )
         return run_batch(batch, app.exec)
     finally:
         gate.stop()

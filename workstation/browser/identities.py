@@ -118,6 +118,12 @@ class BrowsingIdentities(QObject):
 
         page.proxyAuthenticationRequired.connect(answer)
 
+    def credentials(self, persona: str | None) -> tuple[str, str]:
+        """The gate login of an identity (registered first if needed)."""
+        self.profile(persona)
+        access = self._access[self.key(persona)]
+        return access.username, access.password
+
     def personas(self) -> list[str]:
         """The personas (not the research identity) that have a profile."""
         return [key for key in self._profiles if key != RESEARCH]

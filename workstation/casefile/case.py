@@ -45,6 +45,7 @@ from workstation.casefile import (
     notes,
     personas,
     remember,
+    timestamps,
     validate,
     verification,
 )
@@ -569,6 +570,33 @@ class Case:
                     )
             except sqlcipher3.IntegrityError as exc:
                 raise evidence_store.refused(conn, control_number, exc) from exc
+
+    def add_timestamp(
+        self, item_id: int, tsa_url: str, reply: bytes, gen_time_utc: str
+    ) -> timestamps.StoredTimestamp:
+        """Keep a granted RFC 3161 reply for an exhibit; it leaves the queue."""
+        with self._write() as conn:
+            return timestamps.record(
+                conn,
+                self._actor,
+                item_id=item_id,
+                tsa_url=tsa_url,
+                reply=reply,
+                gen_time_utc=gen_time_utc,
+            )
+
+    def queue_timestamp(self, item_id: int, tsa_url: str, error: str) -> None:
+        """The authority could not be reached: ask again later (counts the attempts)."""
+        with self._write() as conn:
+            timestamps.enqueue(conn, self._actor, item_id, tsa_url, error)
+
+    def pending_timestamps(self) -> list[timestamps.PendingTimestamp]:
+        with self._db() as conn:
+            return timestamps.pending(conn)
+
+    def timestamps(self, item_id: int) -> list[timestamps.StoredTimestamp]:
+        with self._db() as conn:
+            return timestamps.of_item(conn, item_id)
 
     def evidence_items(self) -> list[EvidenceRecord]:
         """Every sealed item, oldest first."""

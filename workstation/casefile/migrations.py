@@ -196,6 +196,13 @@ def _v2(conn: Connection) -> None:
     fts.rebuild(conn)
 
 
+def _v3(conn: Connection) -> None:
+    from workstation.casefile.timestamps import V3_SQL  # noqa: PLC0415 - keeps import order simple
+
+    for statement in split_statements(V3_SQL):
+        conn.execute(statement)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "case info, sealed evidence and artifacts, hash-chained audit log", V1_SQL),
     Migration(
@@ -203,6 +210,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "signed heads, case metadata, personas, contact log, notes, full-text search",
         _v2,
     ),
+    Migration(3, "RFC 3161 timestamps of exhibits and their queue", _v3),
 )
 
 

@@ -18,6 +18,7 @@ from workstation.cli import (
     persona_cmds,
     route_cmds,
     selftest_cmd,
+    timestamp_cmds,
     verify_cmd,
 )
 from workstation.cli.common import EXIT_ERROR, EXIT_OK, EXIT_PROBLEM, read_passphrase
@@ -32,6 +33,7 @@ COMMANDS: list[Registrar] = [
     persona_cmds.register,
     contact_cmds.register,
     capture_cmd.register,
+    timestamp_cmds.register,
     route_cmds.register,
     verify_cmd.register,
     selftest_cmd.register,

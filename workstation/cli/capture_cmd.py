@@ -7,6 +7,7 @@ from typing import Any
 
 from workstation.cli.common import EXIT_OK, EXIT_PROBLEM, print_json, read_passphrase
 from workstation.cli.route_cmds import ProgressPrinter, add_route_arguments, route_from_args
+from workstation.errors import InputError
 
 
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -16,6 +17,7 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     capture.add_argument("--officer", default="")
     capture.add_argument("--note", default="", help="note stored in every manifest")
     capture.add_argument("--json", action="store_true", help="machine-readable output")
+    add_tsa_arguments(capture)
     capture.add_argument("urls", nargs="+", metavar="URL")
     capture.set_defaults(handler=cmd_capture)
 
@@ -25,6 +27,7 @@ def cmd_capture(args: argparse.Namespace) -> int:
     from workstation.casefile import Case  # noqa: PLC0415
 
     route = route_from_args(args)
+    tsa = tsa_from_args(args)
     passphrase = read_passphrase("Passphrase: ")
     with Case.open(args.case_path, passphrase, officer=args.officer) as case:
         outcomes = capture_urls(
@@ -35,13 +38,16 @@ def cmd_capture(args: argparse.Namespace) -> int:
             note=args.note,
             persona=args.persona,
             on_status=ProgressPrinter(),
+            tsa=tsa,
         )
     if args.json:
         print_json([outcome_json(o) for o in outcomes])
     else:
         for outcome in outcomes:
             if outcome.exhibit is not None:
-                print(f"{outcome.exhibit.control_number}  {outcome.url}")
+                stamp = outcome.timestamp or {}
+                note = f"  (timestamp {stamp['status']})" if stamp else ""
+                print(f"{outcome.exhibit.control_number}  {outcome.url}{note}")
             else:
                 print(f"error: {outcome.url} was not captured: {outcome.error}", file=sys.stderr)
     return EXIT_PROBLEM if any(o.exhibit is None for o in outcomes) else EXIT_OK
@@ -57,6 +63,39 @@ def outcome_json(outcome: Any) -> dict[str, Any]:
         "control_number": exhibit.control_number,
         "item_id": exhibit.item_id,
         "site_error_status": exhibit.manifest.as_dict().get("site_error_status"),
+        "timestamp": outcome.timestamp,
         "partial": bool(exhibit.warnings),
         "warnings": list(exhibit.warnings),
     }
+
+
+def add_tsa_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--tsa", metavar="URL", help="RFC 3161 timestamp authority, asked through the route"
+    )
+    parser.add_argument(
+        "--tsa-cert",
+        metavar="FILE",
+        type=Path,
+        help="PEM certificate(s) the authority's replies must chain to",
+    )
+
+
+def tsa_roots(args: argparse.Namespace) -> list[Any]:
+    from workstation.evidence.timestamp import load_certificates  # noqa: PLC0415
+
+    if args.tsa_cert is None:
+        return []
+    try:
+        pem = args.tsa_cert.read_bytes()
+    except OSError as exc:
+        raise InputError(f"The certificate file {args.tsa_cert} cannot be read: {exc}.") from exc
+    return load_certificates(pem)
+
+
+def tsa_from_args(args: argparse.Namespace) -> Any:
+    from workstation.evidence.timestamping import TsaConfig  # noqa: PLC0415
+
+    if not args.tsa:
+        return None
+    return TsaConfig(args.tsa, tuple(tsa_roots(args)))

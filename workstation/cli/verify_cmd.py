@@ -4,6 +4,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from workstation.cli.capture_cmd import tsa_roots
 from workstation.cli.common import EXIT_OK, EXIT_PROBLEM, print_json, read_passphrase
 from workstation.version import build_hash, tool_version
 
@@ -12,6 +13,12 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     verify = sub.add_parser("verify", help="re-check every hash, control number and the audit log")
     verify.add_argument("path", type=Path)
     verify.add_argument("--json", action="store_true")
+    verify.add_argument(
+        "--tsa-cert",
+        metavar="FILE",
+        type=Path,
+        help="PEM certificate(s) timestamp replies must chain to (else signatures go unchecked)",
+    )
     verify.set_defaults(handler=cmd_verify)
 
 
@@ -21,13 +28,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     passphrase = read_passphrase("Passphrase: ")
     with Case.open(args.path, passphrase) as case:
-        report = verify_case(case)
+        report = verify_case(case, tsa_roots(args))
     if args.json:
         print_json(
             {
                 "ok": report.ok,
                 "exhibits": [
-                    {"control_number": i.control_number, "ok": i.ok, "problems": i.problems}
+                    {
+                        "control_number": i.control_number,
+                        "ok": i.ok,
+                        "timestamps": i.timestamps,
+                        "problems": i.problems,
+                    }
                     for i in report.items
                 ],
                 "audit_events": report.audit_events,
@@ -38,7 +50,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
         )
     else:
         for item in report.items:
-            print(f"{'OK      ' if item.ok else 'MISMATCH'} {item.control_number}")
+            stamps = f"  ({item.timestamps} timestamp(s))" if item.timestamps else ""
+            print(f"{'OK      ' if item.ok else 'MISMATCH'} {item.control_number}{stamps}")
         state = "chain intact" if not report.audit_problems else "BROKEN"
         print(f"Audit log: {report.audit_events} events, {state}")
         for problem in report.problems():

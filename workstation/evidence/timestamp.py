@@ -17,6 +17,7 @@ import hashlib
 import logging
 import secrets
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -86,18 +87,32 @@ def build_query(data: bytes) -> tuple[bytes, int]:
 
 
 def request_timestamp(
-    data: bytes, tsa_url: str, *, gate_port: int, timeout: float = 30.0
+    data: bytes,
+    tsa_url: str,
+    *,
+    gate_port: int,
+    credentials: tuple[str, str] | None = None,
+    timeout: float = 30.0,
 ) -> Timestamp:
-    """Ask the TSA at tsa_url, through the route gate on gate_port, to timestamp data."""
+    """Ask the TSA at tsa_url, through the route gate on gate_port, to timestamp data.
+
+    credentials name the gate identity to ask as, where the gate asks (the GUI's).
+    """
     if not tsa_url.startswith(("http://", "https://")):
         raise TimestampError(f"The timestamp authority address {tsa_url!r} is not an http(s) URL.")
     query, nonce = build_query(data)
-    reply = _post_via_gate(tsa_url, query, gate_port, timeout)
+    reply = _post_via_gate(tsa_url, query, _gate_url(gate_port, credentials), timeout)
     return parse_reply(reply, data, nonce=nonce, tsa_url=tsa_url)
 
 
-def _post_via_gate(url: str, query: bytes, gate_port: int, timeout: float) -> bytes:
-    gate = f"http://127.0.0.1:{gate_port}"
+def _gate_url(port: int, credentials: tuple[str, str] | None) -> str:
+    if credentials is None:
+        return f"http://127.0.0.1:{port}"
+    user, password = (urllib.parse.quote(part, safe="") for part in credentials)
+    return f"http://{user}:{password}@127.0.0.1:{port}"
+
+
+def _post_via_gate(url: str, query: bytes, gate: str, timeout: float) -> bytes:
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({"http": gate, "https": gate}))
     request = urllib.request.Request(  # noqa: S310  (scheme checked by the caller)
         url, data=query, method="POST", headers={"Content-Type": QUERY_TYPE}

@@ -8,9 +8,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from cryptography import x509
+
 from workstation import canonjson
 from workstation.errors import CaseError
 from workstation.evidence.manifest import MANIFEST_FORMAT, control_number_of, sha256_hex
+from workstation.evidence.timestamping import check_stored
 
 
 class StoredArtifactLike(Protocol):
@@ -26,6 +29,7 @@ class StoredArtifactLike(Protocol):
 class ItemReport:
     control_number: str
     problems: list[str] = field(default_factory=list)
+    timestamps: int = 0
 
     @property
     def ok(self) -> bool:
@@ -127,14 +131,21 @@ def sealed_in_audit(events: Iterable[Any]) -> set[str]:
 
 class VerifiableCase(Protocol):
     def check_integrity(self) -> list[str]: ...
+    def timestamps(self, item_id: int) -> Sequence[Any]: ...
     def evidence_items(self) -> Sequence[Any]: ...
     def artifacts(self, item_id: int) -> Sequence[Any]: ...
     def audit_events(self) -> Sequence[Any]: ...
     def verify_audit(self) -> Any: ...
 
 
-def verify_case(case: VerifiableCase) -> VerificationReport:
-    """Verify every exhibit of an open case and its audit chain."""
+def verify_case(
+    case: VerifiableCase, tsa_roots: Sequence[x509.Certificate] = ()
+) -> VerificationReport:
+    """Verify every exhibit of an open case, its timestamps and its audit chain.
+
+    Timestamp signatures are checked against tsa_roots when given; without them
+    only what needs no trust anchor (the reply covers this manifest, unchanged).
+    """
     report = VerificationReport()
     # Every page of the file, not only those holding exhibits: a damaged free or
     # index page is damage all the same.
@@ -148,14 +159,37 @@ def verify_case(case: VerifiableCase) -> VerificationReport:
             item = ItemReport(record.control_number, [str(exc)])
         else:
             item = verify_item(record.control_number, record.manifest, stored)
+        for stamp in case.timestamps(record.id):
+            problems = check_stored(stamp.reply, stamp.reply_sha256, record.manifest, tsa_roots)
+            item.problems.extend(f"timestamp: {problem}" for problem in problems)
+            item.timestamps += 1
         report.items.append(item)
     chain = case.verify_audit()
     events = case.audit_events()
     report.audit_events = len(events)
     if not chain.ok:
         report.audit_problems.append(chain.message)
+    stamped = stamped_in_audit(events)
+    for record, item in zip(case.evidence_items(), report.items, strict=True):
+        for stamp in case.timestamps(record.id):
+            if (item.control_number, stamp.reply_sha256) not in stamped:
+                item.problems.append("timestamp: the audit log has no record of this reply")
     sealed = sealed_in_audit(events)
     for item in report.items:
         if item.control_number not in sealed:
             item.problems.append("the audit log has no record of this exhibit being sealed")
     return report
+
+
+def stamped_in_audit(events: Iterable[Any]) -> set[tuple[str, str]]:
+    """(control number, reply SHA-256) of every timestamp the audit log records."""
+    found = set()
+    for event in events:
+        if event.action != "evidence.timestamped":
+            continue
+        try:
+            details = event.details
+        except ValueError:
+            continue
+        found.add((str(details.get("control_number")), str(details.get("reply_sha256"))))
+    return found

@@ -48,6 +48,7 @@ from workstation.ui.panes.explorer import CaseExplorer
 from workstation.ui.panes.personas import PersonaPane
 from workstation.ui.persona_bar import PersonaBar, persona_icon
 from workstation.ui.route_indicator import RouteIndicator
+from workstation.ui.timestamper import Timestamper
 from workstation.ui.workers import run_in_background
 from workstation.version import build_hash, tool_version
 
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
     snapshotFailed = Signal(str)
     errorShown = Signal(str)
     exitIdentityShown = Signal(object)  # the exit record
+    timestampReported = Signal(str, object)  # control number, result record
 
     def __init__(self, gate: RouteGate, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,6 +86,9 @@ class MainWindow(QMainWindow):
         self.identities.profileCreated.connect(
             lambda profile: profile.downloadRequested.connect(self._refuse_download)
         )
+        self.timestamper = Timestamper(gate, self.identities, settings, self)
+        self.timestamper.stamped.connect(self._timestamped)
+        self.timestamper.errorRaised.connect(self._show_error)
         self.persona_bar = PersonaBar()
         self.persona_bar.chosen.connect(self.new_tab)
         self.tabs.setTabsClosable(True)
@@ -463,6 +468,7 @@ class MainWindow(QMainWindow):
         if self.case is not None and self.case is not case:
             self._leave_case(self.case)
         self.case = case
+        self.timestamper.case = case
         if case is not None:
             self.statusBar().showMessage(f"Case {case.path.name} is open.", 5000)
         self._update_case_state()
@@ -599,6 +605,15 @@ class MainWindow(QMainWindow):
         note = " (partial: " + "; ".join(exhibit.warnings) + ")" if exhibit.warnings else ""
         self.statusBar().showMessage(f"Sealed. Control number {exhibit.control_number}{note}")
         self.exhibitSealed.emit(exhibit)
+        self.timestamper.stamp(exhibit)
+
+    def _timestamped(self, control_number: str, result: dict[str, Any]) -> None:
+        status = {
+            "granted": "timestamped",
+            "queued": "timestamp queued (authority unreachable; retried later)",
+        }.get(str(result.get("status")), f"timestamp failed: {result.get('reason')}")
+        self.statusBar().showMessage(f"Control number {control_number}: {status}", 15000)
+        self.timestampReported.emit(control_number, result)
 
     def _snapshot_failed(self, reason: str) -> None:
         self._snapshot = None
