@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Self
 
 
 class MissingTool(RuntimeError):
@@ -88,3 +89,51 @@ class LoggedProcess:
                 self.proc.kill()
                 self.proc.wait()
         self._reader.join(timeout=5)
+
+
+class LoopbackProxy:
+    """A proxy program on a free loopback port whose log lists the connections it opened.
+
+    Subclasses name the program, the URL scheme, how to start it and which log
+    lines mean "connected to 127.0.0.1:PORT".
+    """
+
+    program = ""
+    package = ""
+    scheme = ""
+
+    def __init__(self, workdir: Path, user: str | None = None, password: str | None = None):
+        self.binary = require_program(self.program, self.package)
+        self.workdir = workdir
+        self.port = free_port()
+        self.user = user
+        self.password = password
+        self.process: LoggedProcess | None = None
+
+    @property
+    def url(self) -> str:
+        auth = f"{self.user}:{self.password}@" if self.user else ""
+        return f"{self.scheme}://{auth}127.0.0.1:{self.port}"
+
+    def argv(self) -> list[str]:
+        raise NotImplementedError
+
+    def start(self) -> Self:
+        log = self.workdir / f"{self.program}-{self.port}.log"
+        self.process = LoggedProcess(self.argv(), log)
+        wait_until(lambda: port_accepts(self.port), 10, f"{self.program} to listen")
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.stop()
+            self.process = None
+
+    def is_connection_to(self, line: str, port: int) -> bool:
+        raise NotImplementedError
+
+    def connections_to(self, port: int) -> list[str]:
+        """Log lines of connections the proxy opened to 127.0.0.1:port."""
+        if self.process is None:
+            return []
+        return [line for line in self.process.lines() if self.is_connection_to(line, port)]

@@ -1,27 +1,16 @@
 """A real HTTP CONNECT proxy (Debian's tinyproxy) on a loopback port, with or without login."""
 
-from pathlib import Path
-
-from tests.support.procs import LoggedProcess, free_port, port_accepts, require_program, wait_until
+from tests.support.procs import LoopbackProxy
 
 
-class Tinyproxy:
+class Tinyproxy(LoopbackProxy):
     """tinyproxy in the foreground; its log names every connection it opened."""
 
-    def __init__(self, workdir: Path, user: str | None = None, password: str | None = None):
-        self.binary = require_program("tinyproxy", "tinyproxy")
-        self.workdir = workdir
-        self.port = free_port()
-        self.user = user
-        self.password = password
-        self.process: LoggedProcess | None = None
+    program = "tinyproxy"
+    package = "tinyproxy"
+    scheme = "http"
 
-    @property
-    def url(self) -> str:
-        auth = f"{self.user}:{self.password}@" if self.user else ""
-        return f"http://{auth}127.0.0.1:{self.port}"
-
-    def start(self) -> "Tinyproxy":
+    def argv(self) -> list[str]:
         config = self.workdir / f"tinyproxy-{self.port}.conf"
         lines = [
             f"Port {self.port}",
@@ -35,19 +24,7 @@ class Tinyproxy:
         if self.user and self.password:
             lines.append(f"BasicAuth {self.user} {self.password}")
         config.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        argv = [self.binary, "-d", "-c", str(config)]
-        self.process = LoggedProcess(argv, self.workdir / f"tinyproxy-{self.port}.log")
-        wait_until(lambda: port_accepts(self.port), 10, "tinyproxy to listen")
-        return self
+        return [self.binary, "-d", "-c", str(config)]
 
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.stop()
-            self.process = None
-
-    def connections_to(self, port: int) -> list[str]:
-        """Log lines of connections tinyproxy opened to 127.0.0.1:port."""
-        if self.process is None:
-            return []
-        mark = f"opening connection to 127.0.0.1:{port}"
-        return [line for line in self.process.lines() if mark in line]
+    def is_connection_to(self, line: str, port: int) -> bool:
+        return f"opening connection to 127.0.0.1:{port}" in line
