@@ -139,8 +139,11 @@ def test_an_unreachable_authority_is_reported_for_queueing(
 
 
 def test_with_the_route_down_nothing_reaches_the_authority(
-    tsa: OpenSslTsa, gate: RouteGate, socks_proxy: Microsocks
+    tsa: OpenSslTsa, gate: RouteGate, socks_proxy: Microsocks, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # An environment that exempts everything from proxies must not open a direct path.
+    monkeypatch.setenv("no_proxy", "*")
+    monkeypatch.setenv("NO_PROXY", "*")
     socks_proxy.stop()
     with pytest.raises(TimestampUnavailable, match="through the route"):
         request_timestamp(MANIFEST, tsa.url, gate_port=gate.port)
