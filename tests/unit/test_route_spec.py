@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.support.strategies import hosts
 from workstation.errors import InputError
 from workstation.route import RouteSpec, parse_route
 
@@ -129,17 +130,6 @@ def test_parse_route_raises_nothing_but_input_error(text: str) -> None:
     assert parse_route(spec.to_url(redact=False)) == spec
 
 
-label = st.from_regex(r"[A-Za-z0-9_-]{1,20}", fullmatch=True)
-hostnames = (
-    st.lists(label, min_size=1, max_size=4)
-    .map(".".join)
-    .filter(lambda name: not name.replace(".", "").isdigit())
-)
-hosts = st.one_of(
-    hostnames,
-    st.ip_addresses(v=4).map(str),
-    st.ip_addresses(v=6).map(str),
-)
 credential = st.text(min_size=1, max_size=60)
 
 

@@ -16,7 +16,7 @@ from workstation.errors import (
 )
 from workstation.route import http1
 from workstation.route.hosts import join_host_port
-from workstation.route.proxyconn import Streams, open_proxy
+from workstation.route.proxyconn import Streams, open_proxy, proxy_step
 from workstation.route.socks5 import encode_connect_request
 from workstation.route.spec import RouteSpec
 
@@ -97,24 +97,20 @@ async def _exchange(
 ) -> tuple[int, str]:
     """Send a request head and read the answer's status; the connection stays open."""
     reader, writer = streams
-    try:
-        async with asyncio.timeout_at(deadline):
-            writer.write(request)
-            await writer.drain()
-            head = await reader.readuntil(http1.HEAD_END)
-    except TimeoutError:
-        writer.transport.abort()
-        raise DestinationUnreachable(
+    async with proxy_step(
+        writer,
+        deadline,
+        timed_out=DestinationUnreachable(
             f"The {spec.describe()} did not answer for {target} within {timeout:g} seconds."
-        ) from None
-    except (OSError, EOFError, asyncio.LimitOverrunError, asyncio.IncompleteReadError):
-        writer.transport.abort()
-        raise RouteUnavailable(
+        ),
+        closed=RouteUnavailable(
             f"The {spec.describe()} closed the connection or did not answer like an HTTP proxy."
-        ) from None
-    except BaseException:
-        writer.transport.abort()
-        raise
+        ),
+        broken=(OSError, EOFError, asyncio.LimitOverrunError),
+    ):
+        writer.write(request)
+        await writer.drain()
+        head = await reader.readuntil(http1.HEAD_END)
     return _status(spec, head, writer)
 
 

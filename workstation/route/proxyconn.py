@@ -5,8 +5,10 @@ connection comes from Tor instead, and only the handshakes in those clients run.
 """
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 
-from workstation.errors import RouteUnavailable
+from workstation.errors import RouteError, RouteUnavailable
 from workstation.route.spec import RouteSpec
 
 Streams = tuple[asyncio.StreamReader, asyncio.StreamWriter]
@@ -32,3 +34,32 @@ def os_reason(exc: OSError) -> str:
     if isinstance(exc, ConnectionRefusedError):
         return "connection refused"
     return (exc.strerror or type(exc).__name__).lower()
+
+
+@contextlib.asynccontextmanager
+async def proxy_step(
+    writer: asyncio.StreamWriter,
+    deadline: float,
+    *,
+    timed_out: RouteError,
+    closed: RouteError,
+    broken: tuple[type[BaseException], ...] = (OSError, EOFError),
+) -> AsyncIterator[None]:
+    """One exchange with a proxy, due by deadline.
+
+    Whatever goes wrong, the connection is aborted (a half-spoken proxy
+    connection is never reused); a timeout or a broken connection becomes the
+    given error, written for the officer.
+    """
+    try:
+        async with asyncio.timeout_at(deadline):
+            yield
+    except TimeoutError:
+        writer.transport.abort()
+        raise timed_out from None
+    except broken:
+        writer.transport.abort()
+        raise closed from None
+    except BaseException:
+        writer.transport.abort()
+        raise

@@ -16,7 +16,7 @@ from workstation.errors import (
     RouteUnavailable,
 )
 from workstation.route.hosts import check_host, ip_literal, join_host_port
-from workstation.route.proxyconn import Streams, open_proxy
+from workstation.route.proxyconn import Streams, open_proxy, proxy_step
 from workstation.route.spec import RouteSpec
 
 __all__ = [
@@ -70,24 +70,19 @@ async def socks5_connect_over(
     target = join_host_port(host.strip("[]"), port)
     await _login(spec, streams, deadline, timeout)
     reader, writer = streams
-    try:
-        async with asyncio.timeout_at(deadline):
-            writer.write(request)
-            await writer.drain()
-            await _read_connect_reply(spec, reader, target)
-    except TimeoutError:
-        writer.transport.abort()
-        raise DestinationUnreachable(
+    async with proxy_step(
+        writer,
+        deadline,
+        timed_out=DestinationUnreachable(
             f"The proxy did not reach the site {target} within {timeout:g} seconds."
-        ) from None
-    except (OSError, EOFError):
-        writer.transport.abort()
-        raise RouteUnavailable(
+        ),
+        closed=RouteUnavailable(
             f"The {spec.describe()} closed the connection instead of reaching {target}."
-        ) from None
-    except BaseException:
-        writer.transport.abort()
-        raise
+        ),
+    ):
+        writer.write(request)
+        await writer.drain()
+        await _read_connect_reply(spec, reader, target)
 
 
 async def socks5_probe(spec: RouteSpec, timeout: float) -> None:
@@ -132,22 +127,15 @@ def encode_address(host: str) -> bytes:
 async def _login(spec: RouteSpec, streams: Streams, deadline: float, timeout: float) -> None:
     proxy = spec.describe()
     reader, writer = streams
-    try:
-        async with asyncio.timeout_at(deadline):
-            await _negotiate(spec, reader, writer)
-    except TimeoutError:
-        writer.transport.abort()
-        raise RouteUnavailable(
+    async with proxy_step(
+        writer,
+        deadline,
+        timed_out=RouteUnavailable(
             f"The {proxy} did not finish the SOCKS5 handshake within {timeout:g} seconds."
-        ) from None
-    except (OSError, EOFError):
-        writer.transport.abort()
-        raise RouteUnavailable(
-            f"The {proxy} closed the connection during the SOCKS5 handshake."
-        ) from None
-    except BaseException:
-        writer.transport.abort()
-        raise
+        ),
+        closed=RouteUnavailable(f"The {proxy} closed the connection during the SOCKS5 handshake."),
+    ):
+        await _negotiate(spec, reader, writer)
 
 
 async def _negotiate(
