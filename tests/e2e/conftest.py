@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.socks import Microsocks
+from tests.support.tsa import OpenSslTsa
 from workstation.route import GateEvent, RouteGate, RouteSpec, parse_route
 
 WAIT = 10.0  # generous bound for anything on loopback; tests never sleep
@@ -196,3 +197,12 @@ def capture_origin() -> Iterator[CaptureOrigin]:
     origin = CaptureOrigin()
     yield origin
     origin.stop()
+
+
+@pytest.fixture
+def tsa(tmp_path: Path) -> Iterator[OpenSslTsa]:
+    """An RFC 3161 authority made with `openssl ts`, on loopback."""
+    (tmp_path / "tsa").mkdir()
+    authority = OpenSslTsa(tmp_path / "tsa").start()
+    yield authority
+    authority.stop()

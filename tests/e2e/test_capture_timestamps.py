@@ -1,7 +1,6 @@
 """`capture --tsa`: exhibits are timestamped through the route, or queued; verify checks them."""
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,14 +13,6 @@ from tests.support.tsa import OpenSslTsa
 from workstation.casefile import Case
 
 PASSPHRASE = "timestamp passphrase, long enough"
-
-
-@pytest.fixture
-def tsa(tmp_path: Path) -> Iterator[OpenSslTsa]:
-    (tmp_path / "tsa").mkdir()
-    authority = OpenSslTsa(tmp_path / "tsa").start()
-    yield authority
-    authority.stop()
 
 
 @pytest.fixture

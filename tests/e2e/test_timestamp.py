@@ -27,14 +27,6 @@ MANIFEST = b'{"format":"investigator-workstation-manifest","title":"shop"}'
 
 
 @pytest.fixture
-def tsa(tmp_path: Path) -> Iterator[OpenSslTsa]:
-    (tmp_path / "tsa").mkdir()
-    authority = OpenSslTsa(tmp_path / "tsa").start()
-    yield authority
-    authority.stop()
-
-
-@pytest.fixture
 def gate(socks_proxy: Microsocks) -> Iterator[RouteGate]:
     route_gate = RouteGate(parse_route(socks_proxy.url))
     route_gate.start()

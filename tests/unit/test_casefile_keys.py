@@ -13,6 +13,7 @@ import pytest
 
 from tests.support.keyrings import MemoryKeyring, NoKeyring
 from tests.unit.test_casefile_case import PASSPHRASE, make_case, raw_connection, snapshot
+from tests.unit.test_casefile_keyslot import v1_document
 from workstation.casefile import Case, KdfParams, keyslot
 from workstation.casefile.remember import SERVICE
 from workstation.errors import CaseError, InputError, WrongPassphrase
@@ -92,26 +93,7 @@ def test_wrong_old_passphrase_changes_nothing(case_path: Path) -> None:
 def test_old_single_slot_keyslot_files_keep_working(case_path: Path) -> None:
     slot = keyslot.read(case_path / "keyslot.json")
     entry = slot.passphrase
-    v1 = {
-        "format": keyslot.FORMAT,
-        "version": 1,
-        "case_id": slot.case_id,
-        "kdf": {
-            "name": "argon2id",
-            "time_cost": entry.kdf.time_cost,
-            "memory_kib": entry.kdf.memory_kib,
-            "parallelism": entry.kdf.parallelism,
-            "salt": base64.b64encode(entry.salt).decode(),
-        },
-        "wrap": {
-            "alg": "AES-256-GCM",
-            "nonce": base64.b64encode(entry.wrapped.nonce).decode(),
-            "ciphertext": base64.b64encode(entry.wrapped.ciphertext).decode(),
-        },
-    }
-    from workstation import canonjson  # noqa: PLC0415
-
-    (case_path / "keyslot.json").write_bytes(canonjson.dumps(v1))
+    (case_path / "keyslot.json").write_bytes(v1_document(slot))
     with Case.open(case_path, PASSPHRASE) as case:
         case.change_passphrase(PASSPHRASE, "new one")
     assert keyslot.read(case_path / "keyslot.json").passphrase != entry
