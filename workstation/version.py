@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from workstation import __version__
+from workstation import APP_NAME, __version__
 
 _ROOT = Path(__file__).resolve().parent.parent
 UNKNOWN = "unknown"
@@ -96,3 +96,8 @@ def version_line() -> str:
     # Short enough that argparse's --version does not wrap it; the build time is in
     # the self-test's report.
     return f"Investigator Workstation {tool_version()} (build {build_hash()})"
+
+
+def tool_identity() -> dict[str, str]:
+    """What every manifest records about the tool that sealed it."""
+    return {"name": APP_NAME, "version": tool_version(), "build": build_hash()}

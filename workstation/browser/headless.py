@@ -2,7 +2,6 @@
 
 from typing import cast
 
-from workstation import APP_NAME
 from workstation.app import create_application
 from workstation.browser.capture import BatchCapture, CaptureOutcome, run_batch
 from workstation.browser.exit_record import exit_record
@@ -12,7 +11,7 @@ from workstation.evidence.timestamping import StampableCase, TsaConfig, stamp_ex
 from workstation.route import RouteGate, RouteSpec
 from workstation.route.status import StatusCallback
 from workstation.settings import default_officer
-from workstation.version import build_hash, tool_version
+from workstation.version import tool_identity
 
 READY_TIMEOUT = 300.0  # Tor on a slow network can take minutes to bootstrap
 
@@ -46,7 +45,7 @@ def capture_urls(
         context = SealContext(
             route=shown_route,
             officer=officer or default_officer(),
-            tool={"name": APP_NAME, "version": tool_version(), "build": build_hash()},
+            tool=tool_identity(),
             note=note,
             extra={"persona": persona},
         )

@@ -50,7 +50,7 @@ from workstation.ui.persona_bar import PersonaBar, persona_icon
 from workstation.ui.route_indicator import RouteIndicator
 from workstation.ui.timestamper import Timestamper
 from workstation.ui.workers import run_in_background
-from workstation.version import build_hash, tool_version
+from workstation.version import build_hash, tool_identity, tool_version
 
 log = logging.getLogger(__name__)
 
@@ -313,6 +313,7 @@ class MainWindow(QMainWindow):
         url = tab.page.url().toString()
         if not ok:
             self.statusBar().showMessage(f"Could not load {url}: check the route status.", 10000)
+            self.route_indicator.refresh()  # a failed load is news about the route
         if self.case is not None and url:
             case = self.case
             details: dict[str, JsonValue] = {"url": url, "loaded": ok, "route": self._route_text()}
@@ -580,9 +581,10 @@ class MainWindow(QMainWindow):
             self._snapshot_failed("The case was closed before the snapshot was sealed.")
             return
         persona, gate = self._snapshot_persona, self.gate
-        context = self.seal_context(persona)
 
         def seal() -> SealedExhibit:
+            # On the worker: the build hash may ask git once.
+            context = self.seal_context(persona)
             sealed_page = dataclasses.replace(page, screenshot_png=png_bytes(image))
             exit_identity = exit_record(gate, BrowsingIdentities.key(persona))
             return seal_page(case, sealed_page, context.with_extra(exit=exit_identity))
@@ -594,7 +596,7 @@ class MainWindow(QMainWindow):
         return SealContext(
             route=self._route_text(),
             officer=self._officer(),
-            tool={"name": APP_NAME, "version": tool_version(), "build": build_hash()},
+            tool=tool_identity(),
             extra={"persona": persona},
         )
 

@@ -26,6 +26,7 @@ class RouteIndicator(QLabel):
         super().__init__(parent)
         self._gate = gate
         self._checking = False
+        self._again = False
         self.last_health: RouteHealth | None = None
         self.setAccessibleName("Route status")
         self._timer = QTimer(self)
@@ -34,8 +35,10 @@ class RouteIndicator(QLabel):
         self._show("checking", "Route: checking…", "")
         # Reports arrive on tor's threads; the signal hands them to the GUI thread.
         self.statusReported.connect(self._on_status)
-        gate.add_status_observer(self.statusReported.emit)
-        self.destroyed.connect(lambda: gate.remove_status_observer(self.statusReported.emit))
+        report = self.statusReported.emit
+        gate.add_status_observer(report)
+        # Bound before deletion: the wrapper must not be touched once Qt destroyed it.
+        self.destroyed.connect(lambda: gate.remove_status_observer(report))
         self.refresh()
 
     def _on_status(self, status: RouteStatus) -> None:
@@ -47,7 +50,10 @@ class RouteIndicator(QLabel):
             self.refresh()
 
     def refresh(self) -> None:
+        """Check the route now; a request during a check runs once that check is done,
+        so a result older than the request is never the last word."""
         if self._checking:
+            self._again = True
             return
         if self._gate.route is None:
             self._show(
@@ -60,16 +66,22 @@ class RouteIndicator(QLabel):
         run_in_background(self._gate.check_health, self._on_health, self._on_error)
 
     def _on_health(self, health: RouteHealth) -> None:
-        self._checking = False
         self.last_health = health
         if health.ok:
             self._show("ok", f"Route: {health.route_description}", health.detail)
         else:
             self._show("down", f"Route down: {health.route_description}", health.detail)
+        self._checked()
 
     def _on_error(self, message: str) -> None:
-        self._checking = False
         self._show("down", "Route check failed", message)
+        self._checked()
+
+    def _checked(self) -> None:
+        self._checking = False
+        if self._again:
+            self._again = False
+            self.refresh()
 
     def _show(self, state: str, text: str, tooltip: str) -> None:
         self.setProperty("state", state)
