@@ -61,3 +61,11 @@ class CaptureError(WorkstationError):
 
 class InputError(WorkstationError):
     """Something the officer typed or passed on the command line is not valid."""
+
+
+class LookupFailed(WorkstationError):
+    """A lookup could not be answered: the server refused, sent nonsense or nothing."""
+
+
+class LookupInputError(InputError):
+    """What the officer asked to look up is not a valid domain, address, e-mail or number."""
