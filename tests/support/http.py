@@ -1,5 +1,6 @@
 """A small threaded HTTP server on 127.0.0.1 for test peers (site, echo, TSA)."""
 
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
@@ -22,10 +23,22 @@ class QuietHandler(BaseHTTPRequestHandler):
 class LoopbackHttpServer:
     """Serves handler_class on an ephemeral loopback port in a daemon thread."""
 
-    def __init__(self, handler_class: type[BaseHTTPRequestHandler], port: int = 0) -> None:
+    def __init__(
+        self,
+        handler_class: type[BaseHTTPRequestHandler],
+        port: int = 0,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
         self.server = ThreadingHTTPServer(("127.0.0.1", port), handler_class)
         self.server.daemon_threads = True
         self.port: int = self.server.server_address[1]
+        self.scheme = "https" if tls is not None else "http"
+        if tls is not None:
+            # The handshake happens on first read, in the request's own thread, so a
+            # client that never speaks TLS cannot stall the accepting thread.
+            self.server.socket = tls.wrap_socket(
+                self.server.socket, server_side=True, do_handshake_on_connect=False
+            )
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def start(self) -> Self:
