@@ -104,5 +104,5 @@ def _expect_tunnel(head: bytes, target: str, reason: Callable[[], str | None]) -
         )
     if GATE_MARKER in rest.lower():
         why = reason() or "the route is down or not ready"
-        raise RouteUnavailable(f"Nothing was sent to {target}: {why}")
+        raise RouteUnavailable(f"The route did not carry the connection to {target}: {why}")
     raise DestinationUnreachable(f"The route could not reach {target} (HTTP {status}).")
