@@ -17,6 +17,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import logging
+import ssl
 import threading
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -35,6 +36,13 @@ from workstation.route.personas import (
     persona_key,
 )
 from workstation.route.proxyconn import Streams
+from workstation.route.recording import (
+    ExchangeRelay,
+    Interception,
+    base_url,
+    intercepts,
+    tls_info,
+)
 from workstation.route.spec import RouteSpec
 from workstation.route.status import RouteStatus, StatusCallback
 from workstation.route.tor import ManagedTor
@@ -122,8 +130,16 @@ class _Running:
 class RouteGate:
     """HTTP/1.1 proxy on 127.0.0.1:<ephemeral port> that forwards through the route only."""
 
-    def __init__(self, route: RouteSpec | None = None, *, connect_timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        route: RouteSpec | None = None,
+        *,
+        connect_timeout: float = 30.0,
+        interception: Interception | None = None,
+    ) -> None:
         self._connect_timeout = connect_timeout
+        # Set: TLS is intercepted and every exchange recorded (see recording.py).
+        self._interception = interception
         # The unit's address echo URL (settings: exit_echo_url), for exit identities; any thread.
         self.echo_url: str | None = None
         self._lock = threading.Lock()  # guards route, upstream, generation, observers, status
@@ -560,10 +576,66 @@ class RouteGate:
             return
         connection.writer.write(http1.CONNECTION_ESTABLISHED)
         await connection.writer.drain()
+        interception = self._interception
+        if interception is not None and intercepts(port):
+            await self._intercept(connection, upstream, interception, host, port)
+            return
         self._emit(
             "CONNECT", shown, "forwarded", f"via {self._describe(connection)}", connection.persona
         )
         await self._relay(connection, upstream, answer_pending=False)
+
+    async def _intercept(
+        self,
+        connection: _Connection,
+        upstream: Streams,
+        interception: Interception,
+        host: str,
+        port: int,
+    ) -> None:
+        """Terminate the browser's TLS, open the gate's own to the origin, record."""
+        shown = join_host_port(host, port)
+        try:
+            await connection.writer.start_tls(interception.server_context(host))
+        except (ssl.SSLError, OSError) as exc:
+            log.info("route gate: the browser's TLS for %s failed: %s", shown, exc)
+            return
+        refusal = await self._origin_tls(upstream, interception, host)
+        if refusal is not None:
+            self._emit("CONNECT", shown, "blocked", refusal, connection.persona)
+            with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError, TimeoutError):
+                async with asyncio.timeout(HEAD_TIMEOUT):
+                    await connection.reader.readuntil(http1.HEAD_END)
+            await self._refuse(connection, 502, "Bad Gateway", refusal)
+            return
+        via = f"via {self._describe(connection)}, recorded"
+        self._emit("CONNECT", shown, "forwarded", via, connection.persona)
+        generation = connection.generation
+        relay = ExchangeRelay(
+            client=(connection.reader, connection.writer),
+            origin=upstream,
+            base_url=base_url("https", host, port),
+            persona=connection.persona,
+            sink=interception.sink,
+            max_body=interception.max_body,
+            tls=tls_info(upstream[1]),
+            guard=lambda: self._check_generation(generation),
+        )
+        await relay.run()
+
+    @staticmethod
+    async def _origin_tls(upstream: Streams, interception: Interception, host: str) -> str | None:
+        """None once TLS to the origin is up and validated; else why not, for the officer."""
+        try:
+            await upstream[1].start_tls(interception.origin_context, server_hostname=host)
+        except ssl.SSLCertVerificationError as exc:
+            return (
+                f"The certificate of {host} is not valid ({exc.verify_message}). The "
+                "workstation did not send the request: the site may be impersonated."
+            )
+        except (ssl.SSLError, OSError, EOFError) as exc:
+            return f"A secure connection to {host} could not be made ({exc})."
+        return None
 
     async def _forward(self, connection: _Connection, head: http1.RequestHead) -> None:
         target = http1.parse_http_target(head.target)
@@ -572,6 +644,23 @@ class RouteGate:
             connection, head.method, target.url, target.host, target.port
         )
         if upstream is None:
+            return
+        interception = self._interception
+        if interception is not None:
+            via = f"via {self._describe(connection)}, recorded"
+            self._emit(head.method, target.url, "forwarded", via, connection.persona)
+            generation = connection.generation
+            await ExchangeRelay(
+                client=(connection.reader, connection.writer),
+                origin=upstream,
+                base_url=base_url("http", target.host, target.port),
+                persona=connection.persona,
+                sink=interception.sink,
+                max_body=interception.max_body,
+                tls=None,
+                first_head=request,
+                guard=lambda: self._check_generation(generation),
+            ).run()
             return
         upstream[1].write(request)
         await upstream[1].drain()
