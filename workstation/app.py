@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from workstation import APP_NAME, __version__
 from workstation.browser.flags import chromium_flags
 from workstation.errors import WorkstationError
+from workstation.evidence.recorder import Recorder
 from workstation.route import RouteGate, RouteSpec, parse_route
 from workstation.route.spec import DEFAULT_ROUTE
 from workstation.route.torrc import tor_options
@@ -32,7 +33,9 @@ def prepare_environment(*, headless: bool) -> None:
         log.warning("ignored QTWEBENGINE_CHROMIUM_FLAGS: the route flags are fixed")
 
 
-def create_application(gate_port: int, *, headless: bool) -> QApplication:
+def create_application(
+    gate_port: int, *, headless: bool, spki_pin: str | None = None
+) -> QApplication:
     existing = QCoreApplication.instance()
     if existing is not None:
         if not isinstance(existing, QApplication):
@@ -43,7 +46,7 @@ def create_application(gate_port: int, *, headless: bool) -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     QCoreApplication.setOrganizationName("investigator-workstation")
     # Qt 6 hands Chromium only the arguments after --webEngineArgs.
-    flags = chromium_flags(gate_port, headless=headless)
+    flags = chromium_flags(gate_port, headless=headless, spki_pin=spki_pin)
     return QApplication([sys.argv[0], "--webEngineArgs", *flags])
 
 
@@ -71,12 +74,13 @@ def run_gui(route_text: str | None = None) -> int:
         return 2
     # start() launches the managed tor in the background: until it has bootstrapped the
     # gate refuses traffic, and its health and status observers say how far it is.
-    gate = RouteGate(route)
+    recorder = Recorder.for_this_install(settings.origin_ca_file or None)
+    gate = RouteGate(route, interception=recorder.interception())
     gate.echo_url = settings.exit_echo_url or None
     gate.start()
     try:
-        app = create_application(gate.port, headless=False)
-        window = MainWindow(gate, settings)
+        app = create_application(gate.port, headless=False, spki_pin=recorder.spki_pin())
+        window = MainWindow(gate, settings, recorder=recorder)
         window.show()
         return app.exec()
     finally:

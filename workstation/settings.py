@@ -24,6 +24,8 @@ class Settings:
     tor_config: str = ""  # a file of extra torrc lines (bridges) for the managed Tor route
     tsa_url: str = ""  # RFC 3161 timestamp authority asked for every snapshot ("": none)
     tsa_cert: str = ""  # PEM file of the certificate(s) its replies must chain to
+    # PEM file of extra roots the gate trusts for sites (a unit's own PKI), beside the system's
+    origin_ca_file: str = ""
 
     @classmethod
     def load(cls, path: Path | None = None) -> "Settings":
@@ -46,6 +48,7 @@ class Settings:
             tor_config=str(raw.get("tor_config", "")),
             tsa_url=str(raw.get("tsa_url", "")),
             tsa_cert=str(raw.get("tsa_cert", "")),
+            origin_ca_file=str(raw.get("origin_ca_file", "")),
         )
 
     def save(self, path: Path | None = None) -> None:

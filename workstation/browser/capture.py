@@ -16,7 +16,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWebEngineCore import QWebEngineLoadingInfo
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
-from workstation.browser.loading import failure_message, site_http_status
+from workstation.browser.loading import failure_message, refused_by_gate, site_http_status
 from workstation.browser.page import WorkstationPage
 from workstation.browser.profile import off_the_record_profile
 from workstation.browser.snapshot import SnapshotJob, png_bytes
@@ -58,6 +58,8 @@ class BatchCapture(QObject):
         *,
         exit_identity: Callable[[], dict[str, JsonValue]] | None = None,
         after_seal: Callable[[SealedExhibit], dict[str, JsonValue]] | None = None,
+        recorded: Callable[[CapturedPage], CapturedPage] | None = None,
+        gate_reason: Callable[[], str | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._urls = list(urls)
@@ -65,6 +67,8 @@ class BatchCapture(QObject):
         self._context = context
         self._exit_identity = exit_identity
         self._after_seal = after_seal
+        self._recorded = recorded  # adds the page's recorded traffic (WARC) before sealing
+        self._gate_reason = gate_reason  # the gate's last refusal, to explain a failed load
         self._outcomes: list[CaptureOutcome] = []
         self.profile = off_the_record_profile(self)
         self.profile.downloadRequested.connect(
@@ -110,7 +114,11 @@ class BatchCapture(QObject):
             # The site's own error page is evidence too (a shop taken down).
             self._snapshot(http_status)
             return
-        self._record_error(failure_message(info))
+        message = failure_message(info)
+        reason = self._gate_reason() if self._gate_reason is not None else None
+        if refused_by_gate(info) and reason:
+            message = f"the route gate refused: {reason}"
+        self._record_error(message)
 
     def _snapshot(self, site_status: int | None) -> None:
         assert self._view is not None
@@ -121,10 +129,12 @@ class BatchCapture(QObject):
 
     def _seal(self, page: CapturedPage, image: QImage) -> None:
         sink, context, url = self._sink, self._context, self._current
-        learn_exit, after_seal = self._exit_identity, self._after_seal
+        learn_exit, after_seal, recorded = self._exit_identity, self._after_seal, self._recorded
 
         def seal() -> CaptureOutcome:
             full = dataclasses.replace(page, screenshot_png=png_bytes(image))
+            if recorded is not None:
+                full = recorded(full)
             extra = {"exit": learn_exit()} if learn_exit is not None else {}
             exhibit = seal_page(sink, full, context.with_extra(**extra))
             stamped = after_seal(exhibit) if after_seal is not None else None

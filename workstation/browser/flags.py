@@ -52,7 +52,28 @@ _HEADLESS_FLAGS = [
 ]
 
 
-def chromium_flags(gate_port: int, *, headless: bool) -> list[str]:
-    """The Chromium arguments for a process whose gate listens on gate_port."""
-    table = _route_flags(gate_port) + _QUIET_FLAGS + (_HEADLESS_FLAGS if headless else [])
+def _recording_flags(spki_pin: str | None) -> list[Flag]:
+    if spki_pin is None:
+        return []
+    return [
+        Flag(
+            "--ignore-certificate-errors-spki-list",
+            spki_pin,
+            "trust the gate's interception CA (this process only); the gate itself "
+            "validates every origin's certificate and refuses invalid ones",
+        )
+    ]
+
+
+def chromium_flags(gate_port: int, *, headless: bool, spki_pin: str | None = None) -> list[str]:
+    """The Chromium arguments for a process whose gate listens on gate_port.
+
+    spki_pin: the interception CA's key pin, when the gate records (intercepts TLS).
+    """
+    table = (
+        _route_flags(gate_port)
+        + _recording_flags(spki_pin)
+        + _QUIET_FLAGS
+        + (_HEADLESS_FLAGS if headless else [])
+    )
     return [flag.argument() for flag in table]

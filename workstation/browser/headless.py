@@ -6,6 +6,7 @@ from workstation.app import create_application
 from workstation.browser.capture import BatchCapture, CaptureOutcome, run_batch
 from workstation.browser.exit_record import exit_record
 from workstation.canonjson import JsonValue
+from workstation.evidence.recorder import Recorder
 from workstation.evidence.snapshot import EvidenceSink, SealContext, SealedExhibit
 from workstation.evidence.timestamping import StampableCase, TsaConfig, stamp_exhibit
 from workstation.route import RouteGate, RouteSpec
@@ -27,20 +28,26 @@ def capture_urls(
     on_status: StatusCallback | None = None,
     tsa: TsaConfig | None = None,
     ready_timeout: float = READY_TIMEOUT,
+    origin_cafile: str | None = None,
 ) -> list[CaptureOutcome]:
     """Capture urls through route, as persona if given; RouteError if Tor cannot start.
 
     The whole process browses as one persona, so Chromium is pointed at the persona's own
     gate port. Tor is given time to bootstrap before the first page is loaded.
     """
-    gate = RouteGate(route)
+    recorder = Recorder.for_this_install(origin_cafile)
+    gate = RouteGate(route, interception=recorder.interception())
+    refusals: list[str] = []
+    gate.add_observer(
+        lambda event: refusals.append(event.detail) if event.outcome != "forwarded" else None
+    )
     if on_status is not None:
         gate.add_status_observer(on_status)
     gate.start()
     try:
         port = gate.add_persona(persona).port if persona is not None else gate.port
         gate.wait_ready(ready_timeout)
-        app = create_application(port, headless=True)
+        app = create_application(port, headless=True, spki_pin=recorder.spki_pin())
         shown_route = route.describe() + (f", as persona {persona}" if persona else "")
         context = SealContext(
             route=shown_route,
@@ -63,6 +70,8 @@ def capture_urls(
             context,
             exit_identity=lambda: exit_record(gate, persona),
             after_seal=timestamp if tsa is not None else None,
+            recorded=lambda page: recorder.with_warc(page, persona),
+            gate_reason=lambda: refusals[-1] if refusals else None,
         )
         return run_batch(batch, app.exec)
     finally:

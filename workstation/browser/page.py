@@ -15,6 +15,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtWebEngineCore import QWebEngineLoadingInfo, QWebEnginePage, QWebEngineProfile
 
+from workstation.route.recording import utc_now
+
 log = logging.getLogger(__name__)
 
 
@@ -30,6 +32,9 @@ class WorkstationPage(QWebEnginePage):
         super().__init__(profile, parent)
         self._prefix = f"ws-{secrets.token_hex(8)}:"
         self.navigation_chain: list[str] = []
+        # When the current main-frame navigation began, in the gate's clock format, so a
+        # snapshot can take the recorded traffic that made up the page.
+        self.navigation_started_utc = ""
         self.response_headers: dict[str, list[str]] = {}
         self.loadingChanged.connect(self._remember_response)
 
@@ -58,6 +63,7 @@ class WorkstationPage(QWebEnginePage):
                 self.navigation_chain.append(text)
             else:
                 self.navigation_chain = [text]
+                self.navigation_started_utc = utc_now()
         return True
 
     def _remember_response(self, info: QWebEngineLoadingInfo) -> None:

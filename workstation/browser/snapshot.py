@@ -316,6 +316,7 @@ class SnapshotJob(QObject):
                 "chromium": str(qWebEngineChromiumVersion()),
             },
             navigation_chain=tuple(self._page.navigation_chain),
+            load_started_utc=self._page.navigation_started_utc or self._started,
             response_headers=dict(self._page.response_headers),
             warnings=tuple(self._warnings),
             site_error_status=self._site_status,

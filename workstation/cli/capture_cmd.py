@@ -18,6 +18,12 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     capture.add_argument("--note", default="", help="note stored in every manifest")
     capture.add_argument("--json", action="store_true", help="machine-readable output")
     add_tsa_arguments(capture)
+    capture.add_argument(
+        "--ca-file",
+        metavar="PEM",
+        help="extra root certificates the route gate trusts for sites, beside the system's "
+        "(default: origin_ca_file in settings)",
+    )
     capture.add_argument("urls", nargs="+", metavar="URL")
     capture.set_defaults(handler=cmd_capture)
 
@@ -26,8 +32,13 @@ def cmd_capture(args: argparse.Namespace) -> int:
     from workstation.browser.headless import capture_urls  # noqa: PLC0415
     from workstation.casefile import Case  # noqa: PLC0415
 
+    from workstation.settings import Settings  # noqa: PLC0415
+
     route = route_from_args(args)
     tsa = tsa_from_args(args)
+    origin_cafile = args.ca_file or Settings.load().origin_ca_file or None
+    if origin_cafile is not None and not Path(origin_cafile).is_file():
+        raise InputError(f"The certificate file {origin_cafile} does not exist.")
     passphrase = read_passphrase("Passphrase: ")
     with Case.open(args.case_path, passphrase, officer=args.officer) as case:
         outcomes = capture_urls(
@@ -39,6 +50,7 @@ def cmd_capture(args: argparse.Namespace) -> int:
             persona=args.persona,
             on_status=ProgressPrinter(),
             tsa=tsa,
+            origin_cafile=origin_cafile,
         )
     if args.json:
         print_json([outcome_json(o) for o in outcomes])
@@ -64,6 +76,11 @@ def outcome_json(outcome: Any) -> dict[str, Any]:
         "item_id": exhibit.item_id,
         "site_error_status": exhibit.manifest.as_dict().get("site_error_status"),
         "timestamp": outcome.timestamp,
+        "artifacts": {
+            entry["name"]: f"exhibit {exhibit.item_id}/{entry['name']}"
+            for entry in exhibit.manifest.as_dict().get("artifacts", [])
+        },
+        "recorded_exchanges": exhibit.manifest.as_dict().get("recorded_exchanges"),
         "partial": bool(exhibit.warnings),
         "warnings": list(exhibit.warnings),
     }

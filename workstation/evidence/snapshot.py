@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from workstation.casefile import ArtifactData
 from workstation.evidence.manifest import ArtifactBytes, Manifest, build_manifest
+from workstation.evidence.warc import WARC_MEDIA_TYPE, WARC_NAME
 
 SNAPSHOT_KIND = "page-snapshot"
 CLOCK_SOURCE = "system clock of the workstation, UTC"
@@ -39,6 +40,9 @@ class CapturedPage:
     response_headers: Mapping[str, list[str]] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     site_error_status: int | None = None  # the site answered 4xx/5xx (its page is still shown)
+    load_started_utc: str = ""  # when the page's navigation began (its traffic is after)
+    warc: bytes | None = None  # the recorded exchanges that made up the page
+    recorded_exchanges: int = 0
 
     def artifacts(self) -> list[ArtifactBytes]:
         items = [
@@ -50,6 +54,8 @@ class CapturedPage:
             items.append(ArtifactBytes("page.pdf", "application/pdf", self.pdf))
         if self.mhtml is not None:
             items.append(ArtifactBytes("page.mhtml", "multipart/related", self.mhtml))
+        if self.warc is not None:
+            items.append(ArtifactBytes(WARC_NAME, WARC_MEDIA_TYPE, self.warc))
         return items
 
 
@@ -93,7 +99,9 @@ def snapshot_manifest(page: CapturedPage, context: SealContext) -> Manifest:
         "navigation_chain": list(page.navigation_chain),
         "response_headers": {name: list(values) for name, values in page.response_headers.items()},
         "title": page.title,
+        "load_started_utc": page.load_started_utc or page.started_utc,
         "started_utc": page.started_utc,
+        "recorded_exchanges": page.recorded_exchanges if page.warc is not None else None,
         "finished_utc": page.finished_utc,
         "clock_source": CLOCK_SOURCE,
         "route": context.route,

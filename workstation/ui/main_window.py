@@ -35,6 +35,7 @@ from workstation.browser.snapshot import SnapshotJob, png_bytes
 from workstation.canonjson import JsonValue
 from workstation.casefile import Case
 from workstation.errors import WorkstationError
+from workstation.evidence.recorder import Recorder
 from workstation.evidence.snapshot import CapturedPage, SealContext, SealedExhibit, seal_page
 from workstation.paths import cases_dir
 from workstation.route import RouteGate
@@ -70,9 +71,18 @@ class MainWindow(QMainWindow):
     exitIdentityShown = Signal(object)  # the exit record
     timestampReported = Signal(str, object)  # control number, result record
 
-    def __init__(self, gate: RouteGate, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        gate: RouteGate,
+        settings: Settings,
+        parent: QWidget | None = None,
+        *,
+        recorder: Recorder | None = None,
+    ) -> None:
         super().__init__(parent)
         self.gate = gate
+        # Present when the gate records: snapshots then carry the page's traffic as WARC.
+        self.recorder = recorder
         self.settings = settings
         self.case: Case | None = None
         self._snapshot: SnapshotJob | None = None
@@ -580,12 +590,14 @@ class MainWindow(QMainWindow):
         if case is None:
             self._snapshot_failed("The case was closed before the snapshot was sealed.")
             return
-        persona, gate = self._snapshot_persona, self.gate
+        persona, gate, recorder = self._snapshot_persona, self.gate, self.recorder
 
         def seal() -> SealedExhibit:
             # On the worker: the build hash may ask git once.
             context = self.seal_context(persona)
             sealed_page = dataclasses.replace(page, screenshot_png=png_bytes(image))
+            if recorder is not None:
+                sealed_page = recorder.with_warc(sealed_page, BrowsingIdentities.key(persona))
             exit_identity = exit_record(gate, BrowsingIdentities.key(persona))
             return seal_page(case, sealed_page, context.with_extra(exit=exit_identity))
 
