@@ -8,3 +8,4 @@ export QT_QPA_PLATFORM=offscreen
 .venv/bin/python bench/startup.py
 .venv/bin/python bench/snapshot.py
 .venv/bin/python bench/casefile.py
+.venv/bin/python bench/recording.py

@@ -12,6 +12,8 @@ from workstation.errors import RouteError, RouteUnavailable
 from workstation.route.spec import RouteSpec
 
 Streams = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+# Read buffer per upstream stream: larger reads make bulk downloads cheaper to relay.
+STREAM_LIMIT = 1024 * 1024
 
 
 async def open_proxy(spec: RouteSpec, deadline: float, timeout: float) -> Streams:
@@ -19,7 +21,7 @@ async def open_proxy(spec: RouteSpec, deadline: float, timeout: float) -> Stream
     proxy = spec.describe()
     try:
         async with asyncio.timeout_at(deadline):
-            return await asyncio.open_connection(spec.host, spec.port)
+            return await asyncio.open_connection(spec.host, spec.port, limit=STREAM_LIMIT)
     except TimeoutError:
         raise RouteUnavailable(
             f"The {proxy} did not answer within {timeout:g} seconds. Check that the route is up."

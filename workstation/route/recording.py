@@ -26,7 +26,7 @@ from workstation.route.hosts import join_host_port
 
 log = logging.getLogger(__name__)
 
-CHUNK = 64 * 1024
+CHUNK = 256 * 1024
 MAX_RECORDED_BODY = 64 * 1024 * 1024
 HEAD_TIMEOUT = 300.0  # an idle keep-alive connection is closed after this
 PLAIN_TUNNEL_PORTS = frozenset({80})
@@ -282,12 +282,19 @@ class ExchangeRelay:
     guard: Callable[[], None] = _no_guard
 
     async def run(self) -> None:
-        """Relay until either side closes, or a message says Connection: close."""
-        while True:
-            head = self.first_head or await self._next_request_head()
-            self.first_head = None
-            if head is None or not await self._exchange(head):
-                return
+        """Relay until either side closes, or a message says Connection: close.
+
+        A side that goes away mid-message (the officer closed the tab) simply ends
+        the relay; the unfinished exchange is not recorded.
+        """
+        try:
+            while True:
+                head = self.first_head or await self._next_request_head()
+                self.first_head = None
+                if head is None or not await self._exchange(head):
+                    return
+        except (ConnectionError, asyncio.IncompleteReadError, ssl.SSLError) as exc:
+            log.debug("recording: a side left mid-exchange (%s)", type(exc).__name__)
 
     async def _next_request_head(self) -> bytes | None:
         try:
