@@ -103,6 +103,9 @@ def _expect_tunnel(head: bytes, target: str, reason: Callable[[], str | None]) -
             "The route gate did not accept this identity (persona credentials missing or wrong)."
         )
     if GATE_MARKER in rest.lower():
+        if b"x-route-gate-reason: unreachable" in rest.lower():
+            why = reason() or "the destination could not be reached"
+            raise DestinationUnreachable(f"The route could not reach {target}: {why}")
         why = reason() or "the route is down or not ready"
         raise RouteUnavailable(f"The route did not carry the connection to {target}: {why}")
     raise DestinationUnreachable(f"The route could not reach {target} (HTTP {status}).")

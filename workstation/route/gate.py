@@ -24,7 +24,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
 
-from workstation.errors import InputError, NoRoute, RouteError, RouteUnavailable
+from workstation.errors import (
+    DestinationUnreachable,
+    InputError,
+    NoRoute,
+    RouteError,
+    RouteUnavailable,
+)
 from workstation.route import http1
 from workstation.route.exit_identity import ExitIdentity
 from workstation.route.hosts import join_host_port
@@ -681,7 +687,12 @@ class RouteGate:
             log.debug("route gate: %s to %s not sent: %s", method, join_host_port(host, port), exc)
             outcome: Outcome = "blocked" if isinstance(exc, NoRoute) else "failed"
             self._emit(method, shown, outcome, str(exc), connection.persona)
-            await self._refuse(connection, 502, "Bad Gateway", str(exc))
+            # Says whether the route is down or only this destination is out of reach, so
+            # the workstation's own clients (lookups) can tell the two apart.
+            reason = "unreachable" if isinstance(exc, DestinationUnreachable) else "route"
+            await self._refuse(
+                connection, 502, "Bad Gateway", str(exc), ((http1.GATE_REASON_HEADER, reason),)
+            )
             return None
 
     async def _open_upstream(self, connection: _Connection, host: str, port: int) -> Streams:

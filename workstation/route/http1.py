@@ -200,6 +200,9 @@ def close_response_head(head: bytes) -> bytes:
 # Marks answers the gate wrote itself, so the browser side can tell a refused
 # route from a site that answered with the same status.
 GATE_MARKER_HEADER = "X-Route-Gate"
+# On a 502: "route" (the route is down or refused) or "unreachable" (the route works but
+# could not reach that destination).
+GATE_REASON_HEADER = "X-Route-Gate-Reason"
 
 
 def error_response(
