@@ -14,7 +14,10 @@ from tests.e2e.conftest import GateFactory, proxy_request
 from tests.support.http import LoopbackHttpServer, QuietHandler
 from tests.support.socks import Microsocks
 from tests.support.testca import TestCA
+from workstation.lookup import LookupContext
+from workstation.lookup.fetch import fetch
 from workstation.route import parse_route
+from workstation.route.exits import GateConnector
 from workstation.route.interception_ca import InterceptionCA
 from workstation.route.recording import Interception, RecordedExchange, origin_context
 
@@ -213,4 +216,25 @@ def test_without_a_route_nothing_is_intercepted_or_sent(
     with pytest.raises(OSError, match="502"):
         connection.request("GET", "/")
     connection.close()
+    assert recorded.exchanges == []
+
+
+def test_the_workstations_own_clients_get_raw_tunnels_even_when_the_gate_records(
+    make_gate: GateFactory,
+    socks_proxy: Microsocks,
+    tls_site: LoopbackHttpServer,
+    test_ca: TestCA,
+    interception_ca: InterceptionCA,
+) -> None:
+    recorded = Recorded()
+    interception = Interception(interception_ca.server_context, origin_context(), recorded)
+    gate = make_gate(parse_route(socks_proxy.url), interception=interception)
+    connector = GateConnector(gate.port, "test route")
+    context = LookupContext(connector=connector, tls_context=test_ca.client_context())
+    fetched = fetch(f"https://127.0.0.1:{tls_site.port}/raw", context)
+    assert fetched.status == 200 and fetched.body.endswith(b"/raw")
+    # The lookup saw the site's own certificate, not one from the interception CA.
+    assert fetched.peer_certificate is not None
+    seen = x509.load_der_x509_certificate(fetched.peer_certificate)
+    assert seen.issuer == test_ca.certificate.subject
     assert recorded.exchanges == []

@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from workstation.errors import WorkstationError
+from workstation.route.http1 import RAW_TUNNEL_HEADER, RAW_TUNNEL_VALUE
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +128,8 @@ def _post_via_gate(
         connection = http.client.HTTPSConnection(
             "127.0.0.1", gate_port, timeout=timeout, context=ssl.create_default_context()
         )
-        connection.set_tunnel(target.hostname or "", target.port or 443, proxy_headers)
+        tunnel_headers = {**proxy_headers, RAW_TUNNEL_HEADER: RAW_TUNNEL_VALUE}
+        connection.set_tunnel(target.hostname or "", target.port or 443, tunnel_headers)
         path = target.path or "/"
     else:
         connection = http.client.HTTPConnection("127.0.0.1", gate_port, timeout=timeout)

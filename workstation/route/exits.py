@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from workstation.errors import DestinationUnreachable, RouteAuthRefused, RouteUnavailable
 from workstation.route.hosts import join_host_port
+from workstation.route.http1 import RAW_TUNNEL_HEADER, RAW_TUNNEL_VALUE
 
 GATE_HOST = "127.0.0.1"
 MAX_HEAD_BYTES = 16 * 1024
@@ -50,7 +51,11 @@ class GateConnector:
 
     def _connect_request(self, host: str, port: int) -> bytes:
         authority = join_host_port(host, port)
-        lines = [f"CONNECT {authority} HTTP/1.1", f"Host: {authority}"]
+        lines = [
+            f"CONNECT {authority} HTTP/1.1",
+            f"Host: {authority}",
+            f"{RAW_TUNNEL_HEADER}: {RAW_TUNNEL_VALUE}",  # never intercepted: we validate TLS
+        ]
         if self.credentials is not None:
             token = base64.b64encode(":".join(self.credentials).encode()).decode("ascii")
             lines.append(f"Proxy-Authorization: Basic {token}")

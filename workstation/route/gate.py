@@ -96,6 +96,14 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def _wants_raw_tunnel(head: http1.RequestHead) -> bool:
+    wanted = http1.RAW_TUNNEL_HEADER.lower()
+    return any(
+        name.lower() == wanted and value.strip().lower() == http1.RAW_TUNNEL_VALUE
+        for name, value in head.headers
+    )
+
+
 class _RouteSwitchedError(Exception):
     """The route changed under an open connection; it must carry nothing more."""
 
@@ -583,7 +591,7 @@ class RouteGate:
         connection.writer.write(http1.CONNECTION_ESTABLISHED)
         await connection.writer.drain()
         interception = self._interception
-        if interception is not None and intercepts(port):
+        if interception is not None and intercepts(port) and not _wants_raw_tunnel(head):
             await self._intercept(connection, upstream, interception, host, port)
             return
         self._emit(

@@ -203,6 +203,11 @@ GATE_MARKER_HEADER = "X-Route-Gate"
 # On a 502: "route" (the route is down or refused) or "unreachable" (the route works but
 # could not reach that destination).
 GATE_REASON_HEADER = "X-Route-Gate-Reason"
+# Sent on CONNECT by the workstation's own clients (lookups, timestamps): the tunnel is
+# relayed as it is, never intercepted, so they see and validate the origin themselves.
+# Pages cannot set headers on the browser's CONNECT requests.
+RAW_TUNNEL_HEADER = "X-Workstation-Tunnel"
+RAW_TUNNEL_VALUE = "raw"
 
 
 def error_response(
