@@ -75,7 +75,11 @@ def run_gui(route_text: str | None = None) -> int:
     # start() launches the managed tor in the background: until it has bootstrapped the
     # gate refuses traffic, and its health and status observers say how far it is.
     recorder = Recorder.for_this_install(settings.origin_ca_file or None)
-    gate = RouteGate(route, interception=recorder.interception())
+    gate = RouteGate(
+        route,
+        interception=recorder.interception(),
+        allow_local_destinations=settings.allow_local_destinations or None,
+    )
     gate.echo_url = settings.exit_echo_url or None
     gate.start()
     try:

@@ -26,6 +26,8 @@ class Settings:
     tsa_cert: str = ""  # PEM file of the certificate(s) its replies must chain to
     # PEM file of extra roots the gate trusts for sites (a unit's own PKI), beside the system's
     origin_ca_file: str = ""
+    # Let the browser reach local network addresses through the route (intranet targets).
+    allow_local_destinations: bool = False
 
     @classmethod
     def load(cls, path: Path | None = None) -> "Settings":
@@ -49,6 +51,7 @@ class Settings:
             tsa_url=str(raw.get("tsa_url", "")),
             tsa_cert=str(raw.get("tsa_cert", "")),
             origin_ca_file=str(raw.get("origin_ca_file", "")),
+            allow_local_destinations=raw.get("allow_local_destinations") is True,
         )
 
     def save(self, path: Path | None = None) -> None:

@@ -17,6 +17,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import logging
+import os
 import ssl
 import threading
 from collections.abc import Callable, Coroutine
@@ -33,7 +34,7 @@ from workstation.errors import (
 )
 from workstation.route import http1
 from workstation.route.exit_identity import ExitIdentity
-from workstation.route.hosts import join_host_port
+from workstation.route.hosts import is_local_destination, join_host_port
 from workstation.route.personas import (
     PersonaAccess,
     PersonaRegistry,
@@ -57,6 +58,7 @@ from workstation.route.upstream import Upstream, upstream_for
 log = logging.getLogger(__name__)
 
 LISTEN_HOST = "127.0.0.1"
+ALLOW_LOCAL_ENV = "WORKSTATION_ALLOW_LOCAL_DESTINATIONS"
 NO_ROUTE = "No route out is configured: nothing was sent."
 HEAD_TIMEOUT = 60.0  # a client that never finishes its headers is dropped
 LINGER_TIMEOUT = 2.0  # after an error answer, how long to swallow what the client still sends
@@ -150,8 +152,14 @@ class RouteGate:
         *,
         connect_timeout: float = 30.0,
         interception: Interception | None = None,
+        allow_local_destinations: bool | None = None,
     ) -> None:
         self._connect_timeout = connect_timeout
+        # Requests for local network addresses (a hostile page probing the LAN) are refused
+        # unless allowed: by a unit that investigates an intranet, or by a test network.
+        if allow_local_destinations is None:
+            allow_local_destinations = os.environ.get(ALLOW_LOCAL_ENV) == "1"
+        self.allow_local_destinations = allow_local_destinations
         # Set: TLS is intercepted and every exchange recorded (see recording.py).
         self._interception = interception
         # The unit's address echo URL (settings: exit_echo_url), for exit identities; any thread.
@@ -687,6 +695,15 @@ class RouteGate:
         self, connection: _Connection, method: str, shown: str, host: str, port: int
     ) -> Streams | None:
         """Streams through the route, or None after answering 502 and reporting why."""
+        if not self.allow_local_destinations and is_local_destination(host):
+            message = (
+                f"A request for {join_host_port(host, port)}, a local network address, was "
+                "refused: the workstation never sends those through the route."
+            )
+            log.info("route gate: refused a local destination %s", join_host_port(host, port))
+            self._emit(method, shown, "blocked", message, connection.persona)
+            await self._refuse(connection, 403, "Forbidden", message)
+            return None
         try:
             return await self._open_upstream(connection, host, port)
         except InputError as exc:  # a target the route cannot express

@@ -78,3 +78,23 @@ def join_host_port(host: str, port: int) -> str:
     if ":" in host:
         return f"[{host}]:{port}"
     return f"{host}:{port}"
+
+
+# Names that only ever mean a machine near the workstation, never a site on the Internet.
+_LOCAL_SUFFIXES = (".localhost", ".local", ".home.arpa", ".internal", ".lan")
+
+
+def is_local_destination(host: str) -> bool:
+    """True for loopback, private, link-local and other non-global addresses and for
+    names that can only mean the local network (localhost, *.local, ...).
+
+    Decided on the text alone: names are never resolved here (DNS goes through the
+    route, which applies its own policy, e.g. Tor exits refuse private addresses).
+    """
+    literal = ip_literal(host.strip("[]"))
+    if literal is not None:
+        mapped = getattr(literal, "ipv4_mapped", None)
+        address = mapped if mapped is not None else literal
+        return not address.is_global or address.is_multicast
+    name = host.lower().rstrip(".")
+    return name == "localhost" or name.endswith(_LOCAL_SUFFIXES)
