@@ -70,11 +70,12 @@ def test_fresh_database_reaches_latest(conn: store.Connection, db_path: Path) ->
     assert {"case_info", "evidence_item", "artifact", "audit_event"} <= _tables(conn)
     assert {"persona", "contact", "attachment", "signed_head", "search_text"} <= _tables(conn)
     assert {"evidence_timestamp", "timestamp_queue"} <= _tables(conn)
+    assert {"saved_lookup", "lookup_exchange"} <= _tables(conn)
     triggers = conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
     append_only = {
         "evidence_item", "artifact", "audit_event", "signing_key", "signed_head", "attachment",
         "contact", "contact_counterpart", "contact_attachment", "contact_evidence", "note",
-        "evidence_timestamp",
+        "evidence_timestamp", "saved_lookup", "lookup_exchange",
     }  # fmt: skip
     assert {str(t[0]) for t in triggers} == {
         f"{table}_no_{op}" for table in append_only for op in ("update", "delete")
@@ -254,7 +255,7 @@ def test_a_version_1_case_opens_migrated_with_its_data_and_a_key_pair(tmp_path: 
         assert {(h.kind, h.ref_id) for h in case.search("pangolin")} == {("evidence", item.id)}
         actions = [e.action for e in case.audit_events()]
         assert actions == ["case.created", "evidence.sealed", "audit.key_created", "case.opened"]
-        assert case.audit_events()[-1].details["migrations_applied"] == [2, 3]
+        assert case.audit_events()[-1].details["migrations_applied"] == [2, 3, 4]
         assert len(case.public_key_hex()) == 64
         case.add_persona("New Persona")  # the new tables work
         report = case.verify_audit()

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from threading import RLock
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlcipher3
 
@@ -49,6 +49,7 @@ from workstation.casefile import (
     validate,
     verification,
 )
+from workstation.casefile import lookups as saved_lookups
 from workstation.casefile.audit import AuditEvent, ChainReport
 from workstation.casefile.contacts import ContactDraft, ContactEntry
 from workstation.casefile.evidence_store import ArtifactData, EvidenceRecord, StoredArtifact
@@ -56,6 +57,7 @@ from workstation.casefile.fts import SearchHit
 from workstation.casefile.heads import SignedHead
 from workstation.casefile.keyslot import KdfParams
 from workstation.casefile.layout import JOURNAL_NAME, KEYSLOT_NAME
+from workstation.casefile.lookups import SavedLookup
 from workstation.casefile.metadata import CaseMetadata, CaseStatus
 from workstation.casefile.notes import Note
 from workstation.casefile.personas import Persona, PersonaAccount
@@ -68,6 +70,9 @@ from workstation.casefile.store import (
     translate_errors,
 )
 from workstation.errors import CaseCorrupt, CaseError, InputError
+
+if TYPE_CHECKING:
+    from workstation.lookup.result import LookupResult
 
 log = logging.getLogger(__name__)
 
@@ -597,6 +602,30 @@ class Case:
     def timestamps(self, item_id: int) -> list[timestamps.StoredTimestamp]:
         with self._db() as conn:
             return timestamps.of_item(conn, item_id)
+
+    # -- lookups kept as evidence -----------------------------------------------------
+
+    def save_lookup(self, result: LookupResult) -> SavedLookup:
+        """Keep a lookup result (record, raw exchanges, audit event) in one transaction."""
+        with self._write() as conn:
+            return saved_lookups.save(conn, self._actor, result)
+
+    def lookups(self, kind: str | None = None, target: str | None = None) -> list[SavedLookup]:
+        """Saved lookups, oldest first, optionally of one kind and target (without the bytes)."""
+        with self._db() as conn:
+            return saved_lookups.list_saved(conn, kind, target)
+
+    def lookup(self, lookup_id: int) -> SavedLookup:
+        """One saved lookup with its raw exchanges (InputError if there is none)."""
+        with self._db() as conn:
+            return saved_lookups.get(conn, lookup_id)
+
+    def previous_lookup(
+        self, kind: str, target: str, before_id: int | None = None
+    ) -> SavedLookup | None:
+        """The latest saved run of the same kind and target, before ``before_id`` if given."""
+        with self._db() as conn:
+            return saved_lookups.previous(conn, kind, target, before_id)
 
     def evidence_items(self) -> list[EvidenceRecord]:
         """Every sealed item, oldest first."""

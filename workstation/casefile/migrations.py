@@ -203,6 +203,13 @@ def _v3(conn: Connection) -> None:
         conn.execute(statement)
 
 
+def _v4(conn: Connection) -> None:
+    from workstation.casefile.lookups import V4_SQL  # noqa: PLC0415 - keeps import order simple
+
+    for statement in split_statements(V4_SQL):
+        conn.execute(statement)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "case info, sealed evidence and artifacts, hash-chained audit log", V1_SQL),
     Migration(
@@ -211,6 +218,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         _v2,
     ),
     Migration(3, "RFC 3161 timestamps of exhibits and their queue", _v3),
+    Migration(4, "lookup results kept as evidence, with their raw exchanges", _v4),
 )
 
 

@@ -1,10 +1,13 @@
-"""Re-check everything a case holds: artifact hashes, control numbers, audit chain.
+"""Re-check everything a case holds: artifact hashes, control numbers, saved lookups,
+audit chain.
 
 Verification reads only; it never repairs. Each problem is described in a
-sentence that names the exhibit (by control number) and what does not match.
+sentence that names the exhibit (by control number) or the saved lookup (by
+number) and what does not match.
 """
 
-from collections.abc import Iterable, Sequence
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -37,11 +40,28 @@ class ItemReport:
 
 
 @dataclass
+class LookupReport:
+    lookup_id: int
+    kind: str
+    target: str
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def label(self) -> str:
+        return f"lookup {self.lookup_id} ({self.kind} {self.target})"
+
+
+@dataclass
 class VerificationReport:
     items: list[ItemReport] = field(default_factory=list)
     audit_problems: list[str] = field(default_factory=list)
     audit_events: int = 0
     storage_problems: list[str] = field(default_factory=list)
+    lookups: list[LookupReport] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -49,11 +69,13 @@ class VerificationReport:
             not self.audit_problems
             and not self.storage_problems
             and all(item.ok for item in self.items)
+            and all(lookup.ok for lookup in self.lookups)
         )
 
     def problems(self) -> list[str]:
         found = [f"case file: {p}" for p in self.storage_problems]
         found += [f"{item.control_number}: {p}" for item in self.items for p in item.problems]
+        found += [f"{lookup.label}: {p}" for lookup in self.lookups for p in lookup.problems]
         return found + [f"audit log: {p}" for p in self.audit_problems]
 
 
@@ -131,6 +153,8 @@ def sealed_in_audit(events: Iterable[Any]) -> set[str]:
 
 class VerifiableCase(Protocol):
     def check_integrity(self) -> list[str]: ...
+    def lookups(self) -> Sequence[Any]: ...
+    def lookup(self, lookup_id: int) -> Any: ...
     def timestamps(self, item_id: int) -> Sequence[Any]: ...
     def evidence_items(self) -> Sequence[Any]: ...
     def artifacts(self, item_id: int) -> Sequence[Any]: ...
@@ -178,7 +202,113 @@ def verify_case(
     for item in report.items:
         if item.control_number not in sealed:
             item.problems.append("the audit log has no record of this exhibit being sealed")
+    saved = lookups_in_audit(events)
+    report.lookups = [
+        verify_lookup(case.lookup(listed.id), saved.get(listed.id)) for listed in case.lookups()
+    ]
     return report
+
+
+def lookups_in_audit(events: Iterable[Any]) -> dict[int, Mapping[str, Any]]:
+    """The details of every lookup.saved event, by saved lookup id."""
+    found: dict[int, Mapping[str, Any]] = {}
+    for event in events:
+        if event.action != "lookup.saved":
+            continue
+        try:
+            details = event.details
+        except ValueError:
+            continue  # the chain check reports malformed details
+        if isinstance(details.get("lookup_id"), int):
+            found[details["lookup_id"]] = details
+    return found
+
+
+def verify_lookup(saved: Any, audited: Mapping[str, Any] | None) -> LookupReport:
+    """Re-hash a saved lookup's record and raw exchanges; compare with record and audit log."""
+    report = LookupReport(saved.id, saved.kind, saved.target)
+    actual = hashlib.sha256(saved.record_json).hexdigest()
+    if actual != saved.record_sha256:
+        report.problems.append(
+            f"the record has SHA-256 {actual}, the case recorded {saved.record_sha256}"
+        )
+    record = _lookup_record(saved.record_json, report)
+    listed = record.get("exchanges") if record is not None else None
+    if record is not None:
+        _check_record_fields(record, saved, report)
+    if record is not None and not isinstance(listed, list):
+        report.problems.append("the record's list of exchanges is malformed")
+        listed = None
+    for exchange in saved.exchanges:
+        entry = listed[exchange.position] if listed and exchange.position < len(listed) else None
+        report.problems.extend(_check_exchange(exchange, entry))
+    if listed is not None and len(listed) != len(saved.exchanges):
+        report.problems.append(
+            f"the record lists {len(listed)} exchanges, the case holds {len(saved.exchanges)}"
+        )
+    report.problems.extend(_check_against_audit(saved, audited))
+    return report
+
+
+def _lookup_record(data: bytes, report: LookupReport) -> dict[str, Any] | None:
+    try:
+        record = canonjson.loads(data)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        report.problems.append(f"the record is not valid JSON ({exc})")
+        return None
+    if not isinstance(record, dict):
+        report.problems.append("the record is not a lookup record")
+        return None
+    if not canonjson.is_canonical(data):
+        report.problems.append("the record is not in canonical form")
+    return record
+
+
+def _check_record_fields(record: Mapping[str, Any], saved: Any, report: LookupReport) -> None:
+    for name in ("kind", "target", "route", "started_utc", "finished_utc"):
+        if record.get(name) != getattr(saved, name):
+            report.problems.append(f"the record's {name} differs from the stored one")
+
+
+def _check_exchange(exchange: Any, entry: Any) -> list[str]:
+    where = f"exchange {exchange.position + 1} ({exchange.server})"
+    problems = []
+    for part in ("request", "response"):
+        data: bytes = getattr(exchange, part)
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != getattr(exchange, f"{part}_sha256"):
+            problems.append(
+                f"{where}: the {part} has SHA-256 {actual}, "
+                f"the case recorded {getattr(exchange, f'{part}_sha256')}"
+            )
+        if isinstance(entry, dict):
+            if entry.get(f"{part}_sha256") != actual:
+                problems.append(f"{where}: the {part} does not match the record's hash")
+            if entry.get(f"{part}_bytes") != len(data):
+                problems.append(f"{where}: the {part} is not the size the record says")
+    if entry is not None and not isinstance(entry, dict):
+        problems.append(f"{where}: the record's entry for it is malformed")
+    return problems
+
+
+def _check_against_audit(saved: Any, audited: Mapping[str, Any] | None) -> list[str]:
+    if audited is None:
+        return ["the audit log has no record of this lookup being saved"]
+    problems = []
+    if audited.get("record_sha256") != saved.record_sha256:
+        problems.append("the record's hash differs from the one the audit log recorded")
+    logged = audited.get("exchanges")
+    expected = [
+        {
+            "server": e.server,
+            "request_sha256": e.request_sha256,
+            "response_sha256": e.response_sha256,
+        }
+        for e in saved.exchanges
+    ]
+    if logged != expected:
+        problems.append("the raw exchanges differ from those the audit log recorded")
+    return problems
 
 
 def stamped_in_audit(events: Iterable[Any]) -> set[tuple[str, str]]:
