@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 scripts/system-deps.sh run test
 scripts/venv.sh requirements-dev.lock
+scripts/venv.sh requirements-pywb.lock .venv-pywb  # pywb replay tests: own venv, older cryptography
 export QT_QPA_PLATFORM=offscreen
 echo "== ruff"; .venv/bin/ruff check . && .venv/bin/ruff format --check .
 echo "== mypy"; .venv/bin/mypy
