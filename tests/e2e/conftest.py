@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,7 +63,7 @@ def make_gate() -> Iterator[GateFactory]:
     """make_gate(route or None, **RouteGate keywords) -> a started gate, stopped afterwards."""
     gates: list[RouteGate] = []
 
-    def make(route: RouteSpec | None = None, **options: float) -> Gate:
+    def make(route: RouteSpec | None = None, **options: Any) -> Gate:
         gate = RouteGate(route, **options)
         events = EventLog()
         gate.add_observer(events)

@@ -6,6 +6,7 @@ import json
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from cryptography import x509
@@ -29,7 +30,7 @@ STOCK = b'{"cartons": 40}'
 
 class Shop(QuietHandler):
     protocol_version = "HTTP/1.1"
-    files = {
+    files: ClassVar[dict[str, tuple[str, bytes]]] = {
         "/": ("text/html", PAGE),
         "/style.css": ("text/css", STYLE),
         "/more.js": ("text/javascript", SCRIPT),

@@ -119,7 +119,9 @@ def test_tls_is_intercepted_validated_and_every_exchange_recorded(
             assert response.status == 200
         connection.request("POST", "/order", body=b"qty=100")
         posted = connection.getresponse().read()
-        browser_saw = connection.sock.getpeercert(binary_form=True)  # type: ignore[union-attr]
+        assert isinstance(connection.sock, ssl.SSLSocket)
+        browser_saw = connection.sock.getpeercert(binary_form=True)
+        assert browser_saw is not None
     finally:
         connection.close()
 

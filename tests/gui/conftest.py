@@ -1,7 +1,8 @@
 """GUI fixtures: one QApplication per session whose browser points at a route gate.
 
 Chromium reads its proxy flags once per process, so the gate is session-wide;
-each test sets the gate's route to its own proxy and resets it afterwards.
+each test sets the gate's route to its own proxy and resets it afterwards. As in the
+application, the gate records (TLS intercepted with a CA the browser trusts by pin).
 """
 
 import sys
@@ -11,23 +12,31 @@ import pytest
 
 from workstation.app import prepare_environment
 from workstation.browser.flags import chromium_flags
+from workstation.evidence.recorder import Recorder
 from workstation.route import RouteGate
+from workstation.route.interception_ca import InterceptionCA
 from workstation.settings import Settings
 from workstation.ui.main_window import MainWindow
 
 
 @pytest.fixture(scope="session")
-def session_gate() -> Iterator[RouteGate]:
-    gate = RouteGate(None)
+def session_recorder() -> Recorder:
+    return Recorder(InterceptionCA.ephemeral())
+
+
+@pytest.fixture(scope="session")
+def session_gate(session_recorder: Recorder) -> Iterator[RouteGate]:
+    gate = RouteGate(None, interception=session_recorder.interception())
     gate.start()
     yield gate
     gate.stop()
 
 
 @pytest.fixture(scope="session")
-def qapp_args(session_gate: RouteGate) -> list[str]:
+def qapp_args(session_gate: RouteGate, session_recorder: Recorder) -> list[str]:
     prepare_environment(headless=True)
-    return [sys.argv[0], "--webEngineArgs", *chromium_flags(session_gate.port, headless=True)]
+    flags = chromium_flags(session_gate.port, headless=True, spki_pin=session_recorder.spki_pin())
+    return [sys.argv[0], "--webEngineArgs", *flags]
 
 
 @pytest.fixture
@@ -38,8 +47,8 @@ def gate(session_gate: RouteGate) -> Iterator[RouteGate]:
 
 
 @pytest.fixture
-def window(qtbot, gate: RouteGate) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    win = MainWindow(gate, Settings())
+def window(qtbot, gate: RouteGate, session_recorder: Recorder) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    win = MainWindow(gate, Settings(), recorder=session_recorder)
     qtbot.addWidget(win)
     win.show()
     yield win

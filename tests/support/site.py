@@ -63,6 +63,10 @@ PIXEL_PNG = bytes.fromhex(
 
 REDIRECTS = {"/redirect": "/", "/old-shop": "/redirect"}
 
+# Served as an attachment: the browser downloads it instead of showing it.
+PRICE_LIST = b"item;price\ntablets x100;350 EUR\n" * 200
+DOWNLOADS = {"/price-list.csv": ("text/csv", PRICE_LIST)}
+
 PAGES: dict[str, tuple[str, bytes]] = {
     "/": ("text/html; charset=utf-8", INDEX.encode()),
     "/style.css": ("text/css", STYLE.encode()),
@@ -92,6 +96,15 @@ class LoopbackSite(LoopbackHttpServer):
                     self.send_header("Location", REDIRECTS[self.path])
                     self.send_header("Content-Length", "0")
                     self.end_headers()
+                    return
+                if self.path in DOWNLOADS:
+                    kind, body = DOWNLOADS[self.path]
+                    self.send_response(200)
+                    self.send_header("Content-Type", kind)
+                    self.send_header("Content-Disposition", 'attachment; filename="prices.csv"')
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
                     return
                 page = PAGES.get(self.path)
                 if page is None:

@@ -16,7 +16,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWebEngineCore import QWebEngineLoadingInfo
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
-from workstation.browser.loading import failure_message, refused_by_gate, site_http_status
+from workstation.browser.loading import failure_message, site_http_status
 from workstation.browser.page import WorkstationPage
 from workstation.browser.profile import off_the_record_profile
 from workstation.browser.snapshot import SnapshotJob, png_bytes
@@ -59,7 +59,7 @@ class BatchCapture(QObject):
         exit_identity: Callable[[], dict[str, JsonValue]] | None = None,
         after_seal: Callable[[SealedExhibit], dict[str, JsonValue]] | None = None,
         recorded: Callable[[CapturedPage], CapturedPage] | None = None,
-        gate_reason: Callable[[], str | None] | None = None,
+        explain_failure: Callable[[str], str | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._urls = list(urls)
@@ -68,7 +68,8 @@ class BatchCapture(QObject):
         self._exit_identity = exit_identity
         self._after_seal = after_seal
         self._recorded = recorded  # adds the page's recorded traffic (WARC) before sealing
-        self._gate_reason = gate_reason  # the gate's last refusal, to explain a failed load
+        # Given the URL that failed to load, the route's own account of why (or None).
+        self._explain_failure = explain_failure
         self._outcomes: list[CaptureOutcome] = []
         self.profile = off_the_record_profile(self)
         self.profile.downloadRequested.connect(
@@ -115,9 +116,8 @@ class BatchCapture(QObject):
             self._snapshot(http_status)
             return
         message = failure_message(info)
-        reason = self._gate_reason() if self._gate_reason is not None else None
-        if refused_by_gate(info) and reason:
-            message = f"the route gate refused: {reason}"
+        if self._explain_failure is not None:
+            message = self._explain_failure(self._current) or message
         self._record_error(message)
 
     def _snapshot(self, site_status: int | None) -> None:

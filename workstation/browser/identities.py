@@ -108,6 +108,13 @@ class BrowsingIdentities(QObject):
             self.profileCreated.emit(profile)
         return self._profiles[key]
 
+    def persona_of(self, profile: QWebEngineProfile) -> str | None:
+        """The persona a profile belongs to (None: the research identity)."""
+        for key, known in self._profiles.items():
+            if known is profile:
+                return None if key == RESEARCH else key
+        return None
+
     def attach(self, page: WorkstationPage, persona: str | None) -> None:
         """Let the page answer the gate's challenge with this identity's credentials."""
         access = self._access[self.key(persona)]

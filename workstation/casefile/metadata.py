@@ -47,9 +47,19 @@ class CaseMetadata:
     status: CaseStatus
     opened_utc: str
     closed_utc: str | None
+    auto_capture: bool = True  # seal every visited page (WARC + text) into the case
 
 
-EDITABLE = ("reference", "requesting_unit", "legal_basis", "officer", "commodity", "status")
+EDITABLE = (
+    "reference",
+    "requesting_unit",
+    "legal_basis",
+    "officer",
+    "commodity",
+    "status",
+    "auto_capture",
+)
+_SWITCHES = {"on": "on", "true": "on", "yes": "on", "off": "off", "false": "off", "no": "off"}
 _LABELS = {
     "reference": "The case reference",
     "requesting_unit": "The requesting unit",
@@ -64,6 +74,7 @@ DEFAULTS = {
     "commodity": Commodity.OTHER.value,
     "status": CaseStatus.OPEN.value,
     "closed_utc": "",
+    "auto_capture": "on",
 }
 
 
@@ -80,6 +91,7 @@ def load(conn: Connection) -> CaseMetadata:
         status=_enum(CaseStatus, info["status"], CaseStatus.OPEN),
         opened_utc=info.get("opened_utc") or info.get("created_utc", ""),
         closed_utc=info["closed_utc"] or None,
+        auto_capture=info["auto_capture"] != "off",
     )
 
 
@@ -107,9 +119,24 @@ def validated(changes: dict[str, Any]) -> dict[str, str]:
             clean[name] = validate.choice(str(value), "The commodity", tuple(Commodity))
         elif name == "status":
             clean[name] = validate.choice(str(value), "The status", tuple(CaseStatus))
+        elif name == "auto_capture":
+            clean[name] = _switch(value)
         else:
             clean[name] = validate.line(value, _LABELS[name], required=False)
     return clean
+
+
+def _switch(value: Any) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    switch = _SWITCHES.get(str(value).strip().lower())
+    if switch is None:
+        raise InputError("Automatic capture is either on or off.")
+    return switch
+
+
+def _stored(value: Any) -> str:
+    return ("on" if value else "off") if isinstance(value, bool) else str(value)
 
 
 def update(conn: Connection, actor: str, changes: dict[str, Any]) -> tuple[CaseMetadata, bool]:
@@ -119,7 +146,7 @@ def update(conn: Connection, actor: str, changes: dict[str, Any]) -> tuple[CaseM
     """
     clean = validated(changes)
     before = load(conn)
-    current = {name: str(getattr(before, name)) for name in EDITABLE}
+    current = {name: _stored(getattr(before, name)) for name in EDITABLE}
     diff = {name: value for name, value in clean.items() if current[name] != value}
     if not diff:
         return before, False

@@ -31,12 +31,12 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
 def cmd_capture(args: argparse.Namespace) -> int:
     from workstation.browser.headless import capture_urls  # noqa: PLC0415
     from workstation.casefile import Case  # noqa: PLC0415
-
     from workstation.settings import Settings  # noqa: PLC0415
 
     route = route_from_args(args)
     tsa = tsa_from_args(args)
-    origin_cafile = args.ca_file or Settings.load().origin_ca_file or None
+    settings = Settings.load()
+    origin_cafile = args.ca_file or settings.origin_ca_file or None
     if origin_cafile is not None and not Path(origin_cafile).is_file():
         raise InputError(f"The certificate file {origin_cafile} does not exist.")
     passphrase = read_passphrase("Passphrase: ")
@@ -51,6 +51,7 @@ def cmd_capture(args: argparse.Namespace) -> int:
             on_status=ProgressPrinter(),
             tsa=tsa,
             origin_cafile=origin_cafile,
+            allow_local_destinations=settings.allow_local_destinations or None,
         )
     if args.json:
         print_json([outcome_json(o) for o in outcomes])

@@ -27,6 +27,16 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     info.add_argument("path", type=Path)
     info.add_argument("--json", action="store_true", help="machine-readable output")
     info.set_defaults(handler=cmd_case_info)
+    change = actions.add_parser("set", help="change the case's metadata or capture settings")
+    change.add_argument("path", type=Path)
+    for name in ("reference", "requesting-unit", "legal-basis", "officer", "commodity", "status"):
+        change.add_argument(f"--{name}", help=f"new {name.replace('-', ' ')}")
+    change.add_argument(
+        "--auto-capture",
+        choices=("on", "off"),
+        help="seal every page visited in the browser into the case (on by default)",
+    )
+    change.set_defaults(handler=cmd_case_set)
 
 
 def cmd_case_create(args: argparse.Namespace) -> int:
@@ -65,6 +75,26 @@ def cmd_case_info(args: argparse.Namespace) -> int:
         print(f"{'case id':16} {summary['case_id']}")
         print(f"{'signing key':16} {summary['public_key']}")
     return EXIT_OK
+
+
+def cmd_case_set(args: argparse.Namespace) -> int:
+    from workstation.casefile import Case  # noqa: PLC0415
+    from workstation.casefile.metadata import EDITABLE  # noqa: PLC0415
+    from workstation.errors import InputError  # noqa: PLC0415
+
+    changes = {name: getattr(args, name) for name in EDITABLE if getattr(args, name) is not None}
+    if not changes:
+        raise InputError("Say what to change, e.g. --auto-capture off or --reference REF.")
+    passphrase = read_passphrase("Passphrase: ")
+    with Case.open(args.path, passphrase) as case:
+        meta = case.update_metadata(**changes)
+    for name in sorted(changes):
+        print(f"{name.replace('_', ' '):16} {_shown(getattr(meta, name))}")
+    return EXIT_OK
+
+
+def _shown(value: Any) -> str:
+    return ("on" if value else "off") if isinstance(value, bool) else str(value)
 
 
 def case_summary(case: Any) -> dict[str, Any]:

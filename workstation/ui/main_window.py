@@ -1,15 +1,15 @@
 """The main window: tabs, navigation, route status, case and snapshot actions."""
 
 import dataclasses
+import functools
 import logging
 from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWebEngineCore import (
-    QWebEngineDownloadRequest,
     QWebEnginePage,
     qWebEngineChromiumVersion,
     qWebEngineVersion,
@@ -29,12 +29,15 @@ from PySide6.QtWidgets import (
 
 from workstation import APP_NAME
 from workstation.app import resolve_route
+from workstation.browser.autocapture import AutoCapture
+from workstation.browser.downloads import DownloadKeeper
 from workstation.browser.exit_record import exit_record
 from workstation.browser.identities import BrowsingIdentities
 from workstation.browser.snapshot import SnapshotJob, png_bytes
 from workstation.canonjson import JsonValue
 from workstation.casefile import Case
 from workstation.errors import WorkstationError
+from workstation.evidence.compare import Comparison, compare, exhibit_view
 from workstation.evidence.recorder import Recorder
 from workstation.evidence.snapshot import CapturedPage, SealContext, SealedExhibit, seal_page
 from workstation.paths import cases_dir
@@ -42,10 +45,12 @@ from workstation.route import RouteGate
 from workstation.route.spec import DEFAULT_ROUTE
 from workstation.settings import Settings, default_officer
 from workstation.ui.browser_tab import BrowserTab
+from workstation.ui.compare_dialog import CompareDialog
 from workstation.ui.dialogs import NewCaseDialog, PassphraseChangeDialog, UnlockDialog
 from workstation.ui.idle_lock import IdleLock
 from workstation.ui.panes.contacts import ContactPane
 from workstation.ui.panes.explorer import CaseExplorer
+from workstation.ui.panes.lookups import LookupPane, LookupRoute
 from workstation.ui.panes.personas import PersonaPane
 from workstation.ui.persona_bar import PersonaBar, persona_icon
 from workstation.ui.route_indicator import RouteIndicator
@@ -56,6 +61,7 @@ from workstation.version import build_hash, tool_identity, tool_version
 log = logging.getLogger(__name__)
 
 SNAPSHOT_SHORTCUT = "Ctrl+Shift+S"
+LOOKUP_SHORTCUT = "Ctrl+Shift+K"  # Ctrl+Shift+L is "Lock case"
 
 
 def tab_title(persona: str | None, title: str) -> str:
@@ -65,7 +71,9 @@ def tab_title(persona: str | None, title: str) -> str:
 
 class MainWindow(QMainWindow):
     caseChanged = Signal(object)  # Case | None
-    exhibitSealed = Signal(object)  # SealedExhibit
+    exhibitSealed = Signal(object)  # SealedExhibit: snapshots and downloads
+    visitSealed = Signal(object)  # SealedExhibit: a page sealed by automatic capture
+    comparisonShown = Signal(object)  # the CompareDialog
     snapshotFailed = Signal(str)
     errorShown = Signal(str)
     exitIdentityShown = Signal(object)  # the exit record
@@ -93,9 +101,7 @@ class MainWindow(QMainWindow):
         # creation order, so the profile is created after the tab widget that
         # (through the views) owns every page.
         self.identities = BrowsingIdentities(gate, self)
-        self.identities.profileCreated.connect(
-            lambda profile: profile.downloadRequested.connect(self._refuse_download)
-        )
+        self._build_evidence_keepers(recorder)
         self.timestamper = Timestamper(gate, self.identities, settings, self)
         self.timestamper.stamped.connect(self._timestamped)
         self.timestamper.errorRaised.connect(self._show_error)
@@ -114,6 +120,7 @@ class MainWindow(QMainWindow):
         self.explorer = CaseExplorer()
         self.persona_pane = PersonaPane()
         self.contact_pane = ContactPane()
+        self.lookup_pane = LookupPane(LookupRoute(gate, self.identities, self.persona_bar.current))
         self.case_label = QLabel()
         self.case_label.setAccessibleName("Open case")
         self.statusBar().addPermanentWidget(self.case_label)
@@ -121,6 +128,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_menus()
         self._build_case_docks()
+        self._build_lookups()
         self.idle_lock = IdleLock(settings.auto_lock_minutes * 60_000, self)
         self.idle_lock.idle.connect(self.lock_case)
         self._locked_path: Path | None = None
@@ -130,6 +138,25 @@ class MainWindow(QMainWindow):
         self._update_case_state()
 
     # -- construction ----------------------------------------------------
+
+    def _build_evidence_keepers(self, recorder: Recorder | None) -> None:
+        # Downloads and saved images become evidence in the open case.
+        self.downloads = DownloadKeeper(lambda: self.case, self.seal_context, self)
+        self.downloads.sealed.connect(self._download_sealed)
+        self.downloads.refused.connect(lambda why: self.statusBar().showMessage(why, 8000))
+        self.downloads.failed.connect(self._show_error)
+        self.identities.profileCreated.connect(
+            lambda profile: self.downloads.watch(profile, self.identities.persona_of(profile))
+        )
+        # Every visited page sealed (WARC + text) while the case says so (default on).
+        self.auto_capture_on = False
+        self.auto_capture: AutoCapture | None = None
+        if recorder is not None:
+            self.auto_capture = AutoCapture(
+                recorder, lambda: self.case, self.seal_context, lambda: self.auto_capture_on, self
+            )
+            self.auto_capture.sealed.connect(self._visit_sealed)
+            self.auto_capture.failed.connect(self._show_error)
 
     def _action(
         self, text: str, shortcut: str | QKeySequence.StandardKey | None, slot: Any
@@ -186,6 +213,12 @@ class MainWindow(QMainWindow):
         self.new_identity_action = self._action(
             "New identity for this tab's persona", None, self.new_identity
         )
+        self.auto_capture_action = self._action("Capture every page visited", None, lambda: None)
+        self.auto_capture_action.setCheckable(True)
+        self.auto_capture_action.setToolTip(
+            "Seal each page you visit (its traffic as WARC and its text) into the case"
+        )
+        self.auto_capture_action.toggled.connect(self._auto_capture_toggled)
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Navigation")
@@ -208,6 +241,7 @@ class MainWindow(QMainWindow):
             self.close_case_action,
             self.passphrase_action,
             self.new_contact_action,
+            self.auto_capture_action,
         ):
             case_menu.addAction(action)
         browse_menu = self.menuBar().addMenu("&Browse")
@@ -222,6 +256,7 @@ class MainWindow(QMainWindow):
         route_menu.addAction(self.set_route_action)
         route_menu.addAction(self.exit_identity_action)
         route_menu.addAction(self.new_identity_action)
+        self.lookup_menu = self.menuBar().addMenu("&Lookup")  # filled by _build_lookups
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -249,6 +284,92 @@ class MainWindow(QMainWindow):
         self.persona_pane.reloaded.connect(
             lambda: self.persona_bar.set_personas(self.persona_pane.aliases())
         )
+        self.explorer.compareRequested.connect(self.compare_exhibits)
+        self.explorer.recaptureRequested.connect(self.recapture)
+
+    # -- comparing and re-capturing exhibits -----------------------------
+
+    def compare_exhibits(self, older_id: int, newer_id: int) -> None:
+        """Open both captures side by side (loaded off the GUI thread)."""
+        case = self.case
+        if case is None:
+            return
+
+        def load() -> Comparison:
+            return compare(exhibit_view(case, older_id), exhibit_view(case, newer_id))
+
+        run_in_background(load, self._show_comparison, self._show_error)
+
+    def _show_comparison(self, comparison: Comparison) -> None:
+        dialog = CompareDialog(comparison, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.comparisonShown.emit(dialog)
+
+    def recapture(self, url: str) -> None:
+        """Load url again in the current tab and seal a new snapshot once it has loaded."""
+        tab = self.current_tab()
+
+        def loaded(ok: bool) -> None:
+            tab.page.loadFinished.disconnect(loaded)
+            if ok:
+                self.take_snapshot()
+            else:
+                self._show_error(f"{url} could not be loaded again; nothing was captured.")
+
+        tab.page.loadFinished.connect(loaded)
+        self.statusBar().showMessage(f"Capturing {url} again…")
+        tab.navigate(url)
+
+    # -- lookups pane (issue 6) ------------------------------------------
+
+    def _build_lookups(self) -> None:
+        """The lookups dock (tabbed with the contact log), its actions and its menu."""
+        dock = QDockWidget("Lookups", self)
+        dock.setObjectName("lookups")
+        dock.setWidget(self.lookup_pane)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        self.tabifyDockWidget(self.docks["contacts"], dock)
+        self.docks["contacts"].raise_()
+        self.docks["lookups"] = dock
+        self.caseChanged.connect(self.lookup_pane.set_case)
+        self.lookup_pane.errorRaised.connect(self._show_error)
+        self.tabs.currentChanged.connect(lambda _index: self.lookup_pane.refresh_identity())
+        self.lookup_selection_action = self._action(
+            "Look up selection", LOOKUP_SHORTCUT, self.look_up_selection
+        )
+        self.lookup_selection_action.setToolTip(
+            f"Profile of the text selected on the page, else of the site's host ({LOOKUP_SHORTCUT})"
+        )
+        self.lookup_site_action = self._action("Look up this site", None, self.look_up_site)
+        self.lookup_site_action.setToolTip("Profile of this tab's site: headers, certificate, DNS")
+        for action in (self.lookup_selection_action, self.lookup_site_action):
+            self.lookup_menu.addAction(action)
+        self.lookup_menu.addSeparator()
+        self.lookup_menu.addAction(dock.toggleViewAction())
+
+    def look_up_selection(self) -> None:
+        page = self.current_tab().page
+        target = page.selectedText().strip() or page.url().host()
+        if not target:
+            self._show_error("Select text on the page, or open a site, to look it up.")
+            return
+        self._run_lookup(target)
+
+    def look_up_site(self) -> None:
+        url = self.current_tab().page.url()
+        if not url.host():
+            self._show_error("Open a site first: this tab shows no web address.")
+            return
+        host = f"[{url.host()}]" if ":" in url.host() else url.host()
+        port = f":{url.port()}" if url.port() >= 0 else ""
+        self._run_lookup(f"{url.scheme()}://{host}{port}/")  # the site: no path, no login
+
+    def _run_lookup(self, target: str) -> None:
+        dock = self.docks["lookups"]
+        dock.show()
+        dock.raise_()
+        self.lookup_pane.look_up(target)
 
     # -- tabs and navigation ---------------------------------------------
 
@@ -268,6 +389,8 @@ class MainWindow(QMainWindow):
             self._restore_persona_state(self.case, persona)
         tab = BrowserTab(profile, persona)
         self.identities.attach(tab.page, persona)
+        if self.auto_capture is not None:
+            self.auto_capture.watch(tab.page, persona, BrowsingIdentities.key(persona))
         index = self.tabs.addTab(tab, persona_icon(persona), tab_title(persona, ""))
         tab.titleChanged.connect(lambda title, t=tab: self._retitle(t, title))
         tab.page.urlChanged.connect(lambda _url, t=tab: self._url_changed(t))
@@ -333,13 +456,32 @@ class MainWindow(QMainWindow):
                 self._show_error,
             )
 
-    def _refuse_download(self, request: QWebEngineDownloadRequest) -> None:
-        # Save-page requests come from the snapshot; other downloads are refused
-        # until downloads are captured as evidence.
-        if not request.isSavePageDownload():
-            log.info("refused a download from %s", request.url().host())
-            request.cancel()
-            self.statusBar().showMessage("A page tried to download a file; it was refused.", 8000)
+    def _download_sealed(self, exhibit: SealedExhibit) -> None:
+        name = exhibit.manifest.as_dict()["artifacts"][0]["name"]
+        self.statusBar().showMessage(
+            f"Download {name} kept as evidence: {exhibit.control_number[:16]}…", 10000
+        )
+        self.explorer.reload()
+        self.exhibitSealed.emit(exhibit)
+        self.timestamper.stamp(exhibit)
+
+    def _visit_sealed(self, exhibit: SealedExhibit) -> None:
+        self.explorer.reload()
+        self.visitSealed.emit(exhibit)
+
+    def set_auto_capture(self, on: bool) -> None:
+        """Turn automatic capture on or off for the open case (stored in the case)."""
+        case = self.case
+        if case is None:
+            return
+        self.auto_capture_on = on
+        run_in_background(
+            lambda: case.update_metadata(auto_capture=on),
+            lambda _meta: self.statusBar().showMessage(
+                f"Automatic capture is {'on' if on else 'off'} for this case.", 6000
+            ),
+            self._show_error,
+        )
 
     # -- route -----------------------------------------------------------
 
@@ -480,8 +622,14 @@ class MainWindow(QMainWindow):
             self._leave_case(self.case)
         self.case = case
         self.timestamper.case = case
+        self.auto_capture_on = False
         if case is not None:
             self.statusBar().showMessage(f"Case {case.path.name} is open.", 5000)
+            run_in_background(
+                lambda: case.metadata().auto_capture,
+                functools.partial(self._auto_capture_loaded, case),
+                self._show_error,
+            )
         self._update_case_state()
         self.caseChanged.emit(case)
 
@@ -539,8 +687,20 @@ class MainWindow(QMainWindow):
             f"Qt WebEngine {qWebEngineVersion()!s}, Chromium {qWebEngineChromiumVersion()!s}",
         )
 
+    def _auto_capture_loaded(self, case: Case, on: bool) -> None:
+        if self.case is case:
+            self.auto_capture_on = on
+            self._update_case_state()
+
+    def _auto_capture_toggled(self, on: bool) -> None:
+        if self.case is not None and on != self.auto_capture_on:
+            self.set_auto_capture(on)
+
     def _update_case_state(self) -> None:
         has_case = self.case is not None
+        self.auto_capture_action.setEnabled(has_case and self.auto_capture is not None)
+        with QSignalBlocker(self.auto_capture_action):
+            self.auto_capture_action.setChecked(has_case and self.auto_capture_on)
         self.snapshot_action.setEnabled(has_case)
         self.close_case_action.setEnabled(has_case)
         self.new_contact_action.setEnabled(has_case)
@@ -648,6 +808,7 @@ class MainWindow(QMainWindow):
             self._idle_watched = True
 
     def closeEvent(self, event: Any) -> None:
+        self.lookup_pane.shutdown()
         self.set_case(None)
         self.release_pages()
         super().closeEvent(event)

@@ -4,7 +4,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -30,6 +32,15 @@ class ExhibitRow:
     title: str
     url: str
     sealed_utc: str
+    kind: str = "page-snapshot"
+
+
+# How each kind of exhibit is grouped in the tree, in this order.
+KIND_GROUPS = (
+    ("page-snapshot", "Snapshots"),
+    ("download", "Downloads"),
+    ("page-visit", "Visited pages (automatic)"),
+)
 
 
 @dataclass(frozen=True)
@@ -48,13 +59,10 @@ def exhibit_row(item_id: int, control_number: str, manifest: bytes, created_utc:
         fields = {}
     if not isinstance(fields, dict):
         fields = {}
-    return ExhibitRow(
-        item_id,
-        control_number,
-        str(fields.get("title", "")),
-        str(fields.get("final_url", "")),
-        created_utc,
-    )
+    kind = str(fields.get("kind", "page-snapshot"))
+    title = str(fields.get("title") or fields.get("suggested_name") or "")
+    url = str(fields.get("final_url") or fields.get("source_url") or "")
+    return ExhibitRow(item_id, control_number, title, url, created_utc, kind)
 
 
 def overview_of(case: Case) -> CaseOverview:
@@ -83,15 +91,30 @@ def overview_of(case: Case) -> CaseOverview:
 
 
 class CaseExplorer(CasePane):
-    """A tree of the case: details, exhibits (control numbers), personas, log, audit."""
+    """A tree of the case: details, exhibits (control numbers), personas, log, audit.
+
+    Exhibits can be compared (two selected) or captured again (the page reloaded and
+    snapshotted as a new exhibit).
+    """
 
     verified = Signal(object)  # VerificationReport
+    compareRequested = Signal(int, int)  # older item id, newer item id
+    recaptureRequested = Signal(str)  # the URL to capture again
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Item", "Value"])
         self.tree.setAccessibleName("Case explorer")
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.compare_action = QAction("Compare the two selected exhibits", self.tree)
+        self.compare_action.triggered.connect(self.compare_selected)
+        self.recapture_action = QAction("Capture this page again", self.tree)
+        self.recapture_action.triggered.connect(self.recapture_selected)
+        self.tree.addAction(self.compare_action)
+        self.tree.addAction(self.recapture_action)
+        self.tree.itemSelectionChanged.connect(self._selection_changed)
         self.verify_button = QPushButton("Verify case")
         self.verify_button.setToolTip("Re-compute every hash and check the audit log")
         self.verify_button.clicked.connect(self.verify)
@@ -117,10 +140,19 @@ class CaseExplorer(CasePane):
         for label, value in overview.details:
             QTreeWidgetItem(details, [label, value])
         exhibits = QTreeWidgetItem(self.tree, [f"Exhibits ({len(overview.exhibits)})", ""])
+        groups = {
+            kind: QTreeWidgetItem(exhibits, [label, ""])
+            for kind, label in KIND_GROUPS
+            if any(row.kind == kind for row in overview.exhibits)
+        }
         for row in overview.exhibits:
-            item = QTreeWidgetItem(exhibits, [row.title or row.url, row.control_number])
+            parent = groups.get(row.kind, exhibits)
+            item = QTreeWidgetItem(parent, [row.title or row.url, row.control_number])
             item.setToolTip(0, f"{row.url}\nsealed {local_time(row.sealed_utc)}")
             item.setData(1, Qt.ItemDataRole.UserRole, row.item_id)
+        for kind, group in groups.items():
+            count = sum(1 for row in overview.exhibits if row.kind == kind)
+            group.setText(1, str(count))
         QTreeWidgetItem(self.tree, ["Personas", str(overview.personas)])
         QTreeWidgetItem(self.tree, ["Contact log entries", str(overview.contacts)])
         QTreeWidgetItem(self.tree, ["Audit log events", str(overview.audit_events)])
@@ -134,6 +166,49 @@ class CaseExplorer(CasePane):
 
     def control_numbers(self) -> list[str]:
         return [row.control_number for row in self.exhibits]
+
+    def selected_exhibits(self) -> list[ExhibitRow]:
+        by_id = {row.item_id: row for row in self.exhibits}
+        chosen = []
+        for item in self.tree.selectedItems():
+            item_id = item.data(1, Qt.ItemDataRole.UserRole)
+            if isinstance(item_id, int) and item_id in by_id:
+                chosen.append(by_id[item_id])
+        return sorted(chosen, key=lambda row: row.item_id)
+
+    def select_exhibits(self, item_ids: list[int]) -> None:
+        """Select the rows of these exhibits (and only those)."""
+        self.tree.clearSelection()
+        for item in self._exhibit_items():
+            if item.data(1, Qt.ItemDataRole.UserRole) in item_ids:
+                item.setSelected(True)
+
+    def _exhibit_items(self) -> list[QTreeWidgetItem]:
+        found: list[QTreeWidgetItem] = []
+        pending = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        while pending:
+            item = pending.pop()
+            if item is None:
+                continue
+            if isinstance(item.data(1, Qt.ItemDataRole.UserRole), int):
+                found.append(item)
+            pending += [item.child(i) for i in range(item.childCount())]
+        return found
+
+    def _selection_changed(self) -> None:
+        chosen = self.selected_exhibits()
+        self.compare_action.setEnabled(len(chosen) == 2)
+        self.recapture_action.setEnabled(len(chosen) == 1 and chosen[0].url.startswith("http"))
+
+    def compare_selected(self) -> None:
+        chosen = self.selected_exhibits()
+        if len(chosen) == 2:
+            self.compareRequested.emit(chosen[0].item_id, chosen[1].item_id)
+
+    def recapture_selected(self) -> None:
+        chosen = self.selected_exhibits()
+        if len(chosen) == 1 and chosen[0].url:
+            self.recaptureRequested.emit(chosen[0].url)
 
     def verify(self) -> None:
         case = self.case

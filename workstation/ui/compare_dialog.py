@@ -1,0 +1,87 @@
+"""Two captures side by side: both screenshots, what changed, the text diff."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage, QPixmap, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workstation.evidence.compare import Comparison, ExhibitView, render
+
+SHOT_WIDTH = 520
+ADDED = QColor("#1b7f3b")
+REMOVED = QColor("#b3261e")
+
+
+def _screenshot(view: ExhibitView) -> QWidget:
+    column = QWidget()
+    layout = QVBoxLayout(column)
+    started = view.manifest.get("started_utc", "")
+    title = QLabel(f"Exhibit {view.item_id} — {started}\n{view.control_number}")
+    title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    layout.addWidget(title)
+    picture = QLabel()
+    artifact = view.artifacts.get("screenshot.png")
+    image = QImage.fromData(artifact.data) if artifact is not None else QImage()
+    if image.isNull():
+        picture.setText("(no screenshot in this exhibit)")
+    else:
+        picture.setPixmap(
+            QPixmap.fromImage(
+                image.scaledToWidth(SHOT_WIDTH, Qt.TransformationMode.SmoothTransformation)
+            )
+        )
+    picture.setAccessibleName(f"Screenshot of exhibit {view.item_id}")
+    scroll = QScrollArea()
+    scroll.setWidget(picture)
+    layout.addWidget(scroll, 1)
+    return column
+
+
+class CompareDialog(QDialog):
+    """Non-modal: the officer can keep browsing while it is open."""
+
+    def __init__(self, comparison: Comparison, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.comparison = comparison
+        self.setWindowTitle(
+            f"Exhibit {comparison.older.item_id} and exhibit {comparison.newer.item_id}"
+        )
+        self.setModal(False)
+        shots = QWidget()
+        row = QHBoxLayout(shots)
+        row.addWidget(_screenshot(comparison.older))
+        row.addWidget(_screenshot(comparison.newer))
+        self.report = QPlainTextEdit()
+        self.report.setReadOnly(True)
+        self.report.setAccessibleName("What changed")
+        self._fill_report()
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(shots)
+        splitter.addWidget(self.report)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.resize(1150, 800)
+
+    def _fill_report(self) -> None:
+        cursor = self.report.textCursor()
+        for line in render(self.comparison):
+            colour = None
+            stripped = line.strip()
+            if stripped.startswith("+") and not stripped.startswith("+++"):
+                colour = ADDED
+            elif stripped.startswith("-") and not stripped.startswith("---"):
+                colour = REMOVED
+            style = QTextCharFormat()
+            if colour is not None:
+                style.setForeground(colour)
+            cursor.insertText(line + "\n", style)
+        cursor.movePosition(QTextCursor.MoveOperation.Start)
+        self.report.setTextCursor(cursor)
