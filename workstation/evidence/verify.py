@@ -17,6 +17,7 @@ from workstation import canonjson
 from workstation.errors import CaseError
 from workstation.evidence.manifest import MANIFEST_FORMAT, control_number_of, sha256_hex
 from workstation.evidence.timestamping import check_stored
+from workstation.evidence.warc import check_warc
 
 
 class StoredArtifactLike(Protocol):
@@ -97,7 +98,23 @@ def verify_item(
         report.problems.append(f"artifact {name} is stored but not listed in the manifest")
     for name in sorted(listed.keys() & held.keys()):
         report.problems.extend(_check_artifact(listed[name], held[name]))
+        if name.endswith(".warc.gz"):
+            report.problems.extend(_check_warc(name, held[name].data, manifest))
     return report
+
+
+def _check_warc(name: str, data: bytes, manifest: dict[str, Any]) -> list[str]:
+    """Every record readable and matching its own digests; as many responses as the
+    manifest says exchanges were recorded."""
+    result = check_warc(data)
+    problems = [f"artifact {name}: {problem}" for problem in result.problems]
+    expected = manifest.get("recorded_exchanges")
+    if isinstance(expected, int) and not result.problems and result.responses != expected:
+        problems.append(
+            f"artifact {name} holds {result.responses} responses, "
+            f"the manifest says {expected} exchanges were recorded"
+        )
+    return problems
 
 
 def _parse_manifest(data: bytes, report: ItemReport) -> dict[str, Any] | None:
