@@ -74,6 +74,8 @@ PAGES: dict[str, tuple[str, bytes]] = {
     "/canary": ("text/html; charset=utf-8", CANARY_PAGE.encode()),
     "/lazy": ("text/html; charset=utf-8", LAZY_PAGE.encode()),
     "/pixel.png": ("image/png", PIXEL_PNG),
+    # Taller than one grab can hold: the snapshot stitches it from tiles.
+    "/tall": ("text/html; charset=utf-8", long_page(screens=50, screen_height=800).encode()),
 }
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSize, QTimer, Signal
-from PySide6.QtGui import QImage, QImageWriter
+from PySide6.QtGui import QImage, QImageWriter, QPainter
 from PySide6.QtWebEngineCore import (
     QWebEngineDownloadRequest,
     QWebEngineScript,
@@ -38,8 +38,16 @@ from workstation.paths import volatile_dir
 
 log = logging.getLogger(__name__)
 
-# Taller pages are clipped and the exhibit says so.
-MAX_CAPTURE_HEIGHT = 30000
+# Up to this height the view is resized to the whole page and grabbed at once; taller
+# pages (beyond what a GPU texture holds) are grabbed in tiles and stitched.
+SINGLE_GRAB_HEIGHT = 16000
+TILE_HEIGHT = 8000
+# Frames to let the compositor raster a freshly scrolled tile before grabbing it; a tile
+# grabbed too early shows white where raster tiles are still missing.
+TILE_SETTLE_FRAMES = 3
+# Taller pages are clipped at this height and the exhibit says so (the PNG alone would
+# take hundreds of megabytes).
+MAX_CAPTURE_HEIGHT = 60000
 MAX_CAPTURE_WIDTH = 4096
 SNAPSHOT_TIMEOUT_MS = 90000
 STABLE_GRAB_ATTEMPTS = 5
@@ -94,6 +102,22 @@ _FRAMES_JS = """(function(token, height, frames) {
 })(%s, %d, %d)"""
 
 
+# Waits until the viewport is a tile high, scrolls to the tile's top, lets the renderer
+# produce a few frames and reports where the page really scrolled to (the last tile
+# is clamped to the page's end).
+_TILE_JS = """(function(token, tileHeight, top, frames) {
+  function after(n) {
+    if (n <= 0) { console.log(token + " " + Math.round(window.scrollY)); return; }
+    requestAnimationFrame(function() { after(n - 1); });
+  }
+  function wait() {
+    if (window.innerHeight >= tileHeight) { window.scrollTo(0, top); after(frames); }
+    else { requestAnimationFrame(wait); }
+  }
+  wait();
+})(%s, %d, %d, %d)"""
+
+
 class CaptureSurface(Protocol):
     """Where the view lives; lets it be resized beyond the window during capture."""
 
@@ -115,6 +139,34 @@ def png_bytes(image: QImage) -> bytes:
         raise RuntimeError(f"the screenshot could not be encoded as PNG: {writer.errorString()}")
     buffer.close()
     return bytes(array.data())
+
+
+class _Tiles:
+    """A tall page's screenshot, painted tile by tile at the offsets the page scrolled to."""
+
+    def __init__(self, canvas: QImage) -> None:
+        self.canvas = canvas
+        self.next_top = 0
+        self.count = 0
+        self.unsettled = 0
+
+    def paint(self, tile: QImage, top: int) -> bool:
+        """Paint tile at top; True while more of the page remains below it."""
+        painter = QPainter(self.canvas)
+        painter.drawImage(0, top, tile)
+        painter.end()
+        self.count += 1
+        bottom = top + tile.height()
+        if bottom >= self.canvas.height() or top < self.next_top:
+            return False  # the page's end (the browser clamps the last scroll)
+        self.next_top = bottom
+        return True
+
+    def warnings(self) -> list[str]:
+        notes = []
+        if self.unsettled:
+            notes.append(f"{self.unsettled} tile(s) kept changing while they were taken")
+        return notes
 
 
 class SnapshotJob(QObject):
@@ -147,6 +199,7 @@ class SnapshotJob(QObject):
         self._measure: dict[str, Any] = {}
         self._image: QImage | None = None
         self._attempts = 0
+        self._tiles: _Tiles | None = None
         self._artifacts: dict[str, bytes | None] = {}
         self._token = ""
         self._on_token_step: Callable[[str], None] | None = None
@@ -213,13 +266,14 @@ class SnapshotJob(QObject):
                 f"page is {height} px tall; the screenshot shows the first {MAX_CAPTURE_HEIGHT} px"
             )
             height = MAX_CAPTURE_HEIGHT
-        target = QSize(
-            max(self._original_size.width(), min(width, MAX_CAPTURE_WIDTH)), max(height, 1)
-        )
+        width = max(self._original_size.width(), min(width, MAX_CAPTURE_WIDTH))
         if self._surface is not None:
             self._surface.enter_capture_mode()
-        self._view.resize(target)
-        self._wait_for_frames(target.height(), frames=3)
+        if height > SINGLE_GRAB_HEIGHT:
+            self._start_tiles(width, height)
+            return
+        self._view.resize(QSize(width, max(height, 1)))
+        self._wait_for_frames(max(height, 1), frames=3)
 
     def _wait_for_frames(self, height: int, frames: int) -> None:
         self._run_reporting(_FRAMES_JS % ("%TOKEN%", height, frames), self._grab)
@@ -237,6 +291,53 @@ class SnapshotJob(QObject):
         if not stable:
             self._warnings.append("the page kept changing while the screenshot was taken")
         self._image = image
+        self._restore_view()
+        self._advance()
+
+    # -- tall pages: tiles -----------------------------------------------------
+
+    def _start_tiles(self, width: int, height: int) -> None:
+        canvas = QImage(width, height, QImage.Format.Format_RGB32)
+        canvas.fill(0xFFFFFF)
+        self._tiles = _Tiles(canvas)
+        self._view.resize(QSize(width, TILE_HEIGHT))
+        self._next_tile()
+
+    def _next_tile(self) -> None:
+        tiles = self._tiles
+        assert tiles is not None
+        self._attempts, self._image = 0, None
+        script = _TILE_JS % ("%TOKEN%", TILE_HEIGHT, tiles.next_top, TILE_SETTLE_FRAMES)
+        self._run_reporting(script, self._grab_tile)
+
+    def _grab_tile(self, payload: str) -> None:
+        tiles = self._tiles
+        assert tiles is not None
+        try:
+            top = int(payload)
+        except ValueError:
+            self._fail("the page did not report where it scrolled to")
+            return
+        image = self._view.grab().toImage()
+        self._attempts += 1
+        stable = self._image is not None and image == self._image
+        if not stable and self._attempts < STABLE_GRAB_ATTEMPTS:
+            self._image = image
+            self._run_reporting(_TILE_JS % ("%TOKEN%", TILE_HEIGHT, top, 2), self._grab_tile)
+            return
+        if not stable:
+            tiles.unsettled += 1
+        if not tiles.paint(image, top):
+            self._finish_tiles()
+            return
+        self._next_tile()
+
+    def _finish_tiles(self) -> None:
+        tiles = self._tiles
+        assert tiles is not None
+        self._warnings.extend(tiles.warnings())
+        self._image = tiles.canvas
+        self._page.runJavaScript("window.scrollTo(0, 0)", WORLD)
         self._restore_view()
         self._advance()
 
