@@ -9,22 +9,14 @@ the screenshot, whether it changed at all; the GUI shows both screenshots beside
 import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from workstation import canonjson
 from workstation.errors import InputError
+from workstation.evidence.verify import StoredArtifactLike
 
 MAX_TEXT_LINES = 20000
 FACTS = ("kind", "requested_url", "final_url", "title", "started_utc", "route", "persona")
-
-
-class ArtifactLike(Protocol):
-    @property
-    def name(self) -> str: ...
-    @property
-    def sha256(self) -> str: ...
-    @property
-    def data(self) -> bytes: ...
 
 
 @dataclass(frozen=True)
@@ -34,7 +26,7 @@ class ExhibitView:
     item_id: int
     control_number: str
     manifest: Mapping[str, Any]
-    artifacts: Mapping[str, ArtifactLike]
+    artifacts: Mapping[str, StoredArtifactLike]
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import base64
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -78,36 +79,41 @@ def write_warc(
     return count
 
 
+def _record(
+    writer: WARCWriter, url: str, kind: str, payload: bytes, content_type: str, **headers: str
+) -> Any:
+    return writer.create_warc_record(
+        url,
+        kind,
+        payload=io.BytesIO(payload),
+        length=len(payload),
+        warc_content_type=content_type,
+        warc_headers_dict={name.replace("_", "-"): value for name, value in headers.items()},
+    )
+
+
 def _write_exchange(writer: WARCWriter, exchange: RecordedExchange) -> None:
-    response_bytes = exchange.response_head + exchange.response_body
-    response_headers = {"WARC-Date": _warc_date(exchange.finished_utc)}
-    if exchange.truncated:
-        response_headers["WARC-Truncated"] = "length"
-    response = writer.create_warc_record(
-        exchange.url,
+    url, finished = exchange.url, _warc_date(exchange.finished_utc)
+    truncated = {"WARC_Truncated": "length"} if exchange.truncated else {}
+    response = _record(
+        writer,
+        url,
         "response",
-        payload=io.BytesIO(response_bytes),
-        length=len(response_bytes),
-        warc_content_type="application/http; msgtype=response",
-        warc_headers_dict=response_headers,
+        exchange.response_head + exchange.response_body,
+        "application/http; msgtype=response",
+        WARC_Date=finished,
+        **truncated,
     )
-    request_bytes = exchange.request_head + exchange.request_body
-    request = writer.create_warc_record(
-        exchange.url,
+    request = _record(
+        writer,
+        url,
         "request",
-        payload=io.BytesIO(request_bytes),
-        length=len(request_bytes),
-        warc_content_type="application/http; msgtype=request",
-        warc_headers_dict={"WARC-Date": _warc_date(exchange.started_utc)},
+        exchange.request_head + exchange.request_body,
+        "application/http; msgtype=request",
+        WARC_Date=_warc_date(exchange.started_utc),
     )
-    metadata_bytes = _metadata(exchange)
-    metadata = writer.create_warc_record(
-        exchange.url,
-        "metadata",
-        payload=io.BytesIO(metadata_bytes),
-        length=len(metadata_bytes),
-        warc_content_type="application/warc-fields",
-        warc_headers_dict={"WARC-Date": _warc_date(exchange.finished_utc)},
+    metadata = _record(
+        writer, url, "metadata", _metadata(exchange), "application/warc-fields", WARC_Date=finished
     )
     response_id = response.rec_headers.get_header("WARC-Record-ID")
     request.rec_headers.add_header("WARC-Concurrent-To", response_id)
