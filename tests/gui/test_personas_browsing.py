@@ -130,3 +130,22 @@ def test_snapshot_records_persona_and_exit_identity(  # type: ignore[no-untyped-
     assert shown.args[0]["address"] == "127.0.0.1"
     assert echo.request_count() == 2
     assert socks_proxy.connections_to(echo.port), "the echo was asked through the route"
+
+
+def test_new_identity_can_clear_the_personas_cookies(  # type: ignore[no-untyped-def]
+    qtbot,
+    window: MainWindow,
+    case_with_personas: Case,
+    site: LoopbackSite,
+    socks_proxy: Microsocks,
+) -> None:
+    window.apply_route(socks_proxy.url)
+    anna = window.new_tab("Anna K")
+    load_in(qtbot, anna, site.url("/canary"))  # the page sets a cookie
+    qtbot.waitUntil(lambda: CANARY.encode() in window.identities.export_state("Anna K"))
+    with qtbot.waitSignal(window.identityRenewed, timeout=10000) as renewed:
+        window.new_identity_clear_action.trigger()
+    assert renewed.args[0] == "Anna K"
+    assert CANARY.encode() not in window.identities.export_state("Anna K")
+    load_in(qtbot, anna, site.url("/"))
+    assert CANARY not in site.cookies[-1][1], "the site no longer recognises the persona"

@@ -69,6 +69,11 @@ class CookieJar(QObject):
         ]
         return STATE_FORMAT + b"\n".join(lines)
 
+    def clear(self) -> None:
+        """Delete every cookie of the profile (and forget them here at once)."""
+        self._store.deleteAllCookies()
+        self._cookies.clear()
+
     def restore(self, state: bytes) -> int:
         """Put saved cookies back; returns how many. Unreadable state restores nothing."""
         if not state.startswith(STATE_FORMAT):
@@ -107,6 +112,20 @@ class BrowsingIdentities(QObject):
             self._jars[key] = CookieJar(profile)
             self.profileCreated.emit(profile)
         return self._profiles[key]
+
+    def clear_session(self, persona: str | None) -> None:
+        """Forget an identity's session state: cookies, HTTP cache, visited links.
+
+        The profile is off the record, so this is everything a site could recognise it
+        by again; the persona's saved cookies in the case are replaced when it closes.
+        """
+        key = self.key(persona)
+        profile = self._profiles.get(key)
+        if profile is None:
+            return
+        self._jars[key].clear()
+        profile.clearHttpCache()
+        profile.clearAllVisitedLinks()
 
     def persona_of(self, profile: QWebEngineProfile) -> str | None:
         """The persona a profile belongs to (None: the research identity)."""

@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
     exhibitSealed = Signal(object)  # SealedExhibit: snapshots and downloads
     visitSealed = Signal(object)  # SealedExhibit: a page sealed by automatic capture
     comparisonShown = Signal(object)  # the CompareDialog
+    identityRenewed = Signal(str, bool)  # who, whether the route gave fresh circuits
     snapshotFailed = Signal(str)
     errorShown = Signal(str)
     exitIdentityShown = Signal(object)  # the exit record
@@ -211,7 +212,14 @@ class MainWindow(QMainWindow):
             "Show exit identity", None, self.show_exit_identity
         )
         self.new_identity_action = self._action(
-            "New identity for this tab's persona", None, self.new_identity
+            "New identity for this tab's persona",
+            None,
+            lambda: self.new_identity(),  # noqa: PLW0108 - triggered's "checked" must not reach it
+        )
+        self.new_identity_clear_action = self._action(
+            "New identity and clear this persona's cookies and cache",
+            None,
+            lambda: self.new_identity(clear_session=True),
         )
         self.auto_capture_action = self._action("Capture every page visited", None, lambda: None)
         self.auto_capture_action.setCheckable(True)
@@ -256,6 +264,7 @@ class MainWindow(QMainWindow):
         route_menu.addAction(self.set_route_action)
         route_menu.addAction(self.exit_identity_action)
         route_menu.addAction(self.new_identity_action)
+        route_menu.addAction(self.new_identity_clear_action)
         self.lookup_menu = self.menuBar().addMenu("&Lookup")  # filled by _build_lookups
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.about_action)
@@ -506,19 +515,28 @@ class MainWindow(QMainWindow):
             lambda: exit_record(gate, BrowsingIdentities.key(persona)), shown, self._show_error
         )
 
-    def new_identity(self) -> None:
-        """Fresh circuits for the current tab's identity; its open connections are cut."""
+    def new_identity(self, *, clear_session: bool = False) -> None:
+        """Fresh circuits for the current tab's identity; its open connections are cut.
+
+        With clear_session, its cookies, cache and visited links go too, so a site
+        cannot recognise it by them either.
+        """
         persona, gate = self.current_tab().persona, self.gate
         key = BrowsingIdentities.key(persona)
+        if clear_session:
+            self.identities.clear_session(persona)
 
         def done(changed: bool) -> None:
             who = persona or "No persona"
+            cleared = " Its cookies and cache were cleared." if clear_session else ""
             message = (
-                f"{who} has a new identity: new connections use fresh circuits."
+                f"{who} has a new identity: new connections use fresh circuits.{cleared}"
                 if changed
                 else f"This route cannot give {who} a new identity; the connections were cut."
+                + cleared
             )
             self.statusBar().showMessage(message, 10000)
+            self.identityRenewed.emit(who, changed)
 
         run_in_background(lambda: gate.new_identity(key), done, self._show_error)
 
