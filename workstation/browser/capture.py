@@ -60,6 +60,7 @@ class BatchCapture(QObject):
         after_seal: Callable[[SealedExhibit], dict[str, JsonValue]] | None = None,
         recorded: Callable[[CapturedPage], CapturedPage] | None = None,
         explain_failure: Callable[[str], str | None] | None = None,
+        load_timeout_ms: int = LOAD_TIMEOUT_MS,
     ) -> None:
         super().__init__(parent)
         self._urls = list(urls)
@@ -78,9 +79,11 @@ class BatchCapture(QObject):
         self._view: QWebEngineView | None = None
         self._current = ""
         self._failure = ""
+        self._capturing = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.timeout.connect(lambda: self._record_error("the page did not load in time"))
+        self._load_timeout_ms = load_timeout_ms
+        self._timer.timeout.connect(self._load_timed_out)
 
     def start(self) -> None:
         QTimer.singleShot(0, self._next)
@@ -92,6 +95,7 @@ class BatchCapture(QObject):
             return
         self._current = self._urls.pop(0)
         self._failure = ""
+        self._capturing = False
         view = QWebEngineView()
         page = WorkstationPage(self.profile, view)
         view.setPage(page)
@@ -99,13 +103,13 @@ class BatchCapture(QObject):
         view.show()
         page.loadingChanged.connect(self._loading_changed)
         self._view = view
-        self._timer.start(LOAD_TIMEOUT_MS)
+        self._timer.start(self._load_timeout_ms)
         view.load(QUrl.fromUserInput(self._current))
 
     def _loading_changed(self, info: QWebEngineLoadingInfo) -> None:
         status = info.status()
-        if status == QWebEngineLoadingInfo.LoadStatus.LoadStartedStatus:
-            return
+        if status == QWebEngineLoadingInfo.LoadStatus.LoadStartedStatus or self._capturing:
+            return  # once capturing, the snapshot job watches the page itself
         self._timer.stop()
         if status == QWebEngineLoadingInfo.LoadStatus.LoadSucceededStatus:
             self._snapshot(None)
@@ -120,9 +124,34 @@ class BatchCapture(QObject):
             message = self._explain_failure(self._current) or message
         self._record_error(message)
 
-    def _snapshot(self, site_status: int | None) -> None:
+    def _load_timed_out(self) -> None:
+        """A page that never finishes loading is captured as it stands, labelled partial."""
         assert self._view is not None
-        job = SnapshotJob(self._view, self._current, site_status=site_status, parent=self)
+        seconds = self._load_timeout_ms / 1000
+        self._view.stop()
+        self._snapshot(
+            None,
+            warnings=[f"the page had not finished loading after {seconds:g} s; captured as it was"],
+            still_loading=True,
+        )
+
+    def _snapshot(
+        self,
+        site_status: int | None,
+        warnings: list[str] | None = None,
+        *,
+        still_loading: bool = False,
+    ) -> None:
+        assert self._view is not None
+        self._capturing = True
+        job = SnapshotJob(
+            self._view,
+            self._current,
+            site_status=site_status,
+            warnings=warnings,
+            still_loading=still_loading,
+            parent=self,
+        )
         job.finished.connect(self._seal)
         job.failed.connect(self._record_error)
         job.start()

@@ -4,7 +4,7 @@ import urllib.parse
 from typing import cast
 
 from workstation.app import create_application
-from workstation.browser.capture import BatchCapture, CaptureOutcome, run_batch
+from workstation.browser.capture import LOAD_TIMEOUT_MS, BatchCapture, CaptureOutcome, run_batch
 from workstation.browser.exit_record import exit_record
 from workstation.canonjson import JsonValue
 from workstation.evidence.recorder import Recorder
@@ -48,6 +48,7 @@ def capture_urls(
     ready_timeout: float = READY_TIMEOUT,
     origin_cafile: str | None = None,
     allow_local_destinations: bool | None = None,
+    load_timeout: float = LOAD_TIMEOUT_MS / 1000,
 ) -> list[CaptureOutcome]:
     """Capture urls through route, as persona if given; RouteError if Tor cannot start.
 
@@ -95,6 +96,7 @@ def capture_urls(
             after_seal=timestamp if tsa is not None else None,
             recorded=lambda page: recorder.with_warc(page, persona),
             explain_failure=lambda url: explain_failure(gate, refusals, url),
+            load_timeout_ms=int(load_timeout * 1000),
         )
         return run_batch(batch, app.exec)
     finally:

@@ -118,6 +118,13 @@ _TILE_JS = """(function(token, tileHeight, top, frames) {
 })(%s, %d, %d, %d)"""
 
 
+_DOM_JS = """(function() {
+  var doctype = document.doctype ? new XMLSerializer().serializeToString(document.doctype) : "";
+  return doctype + document.documentElement.outerHTML;
+})()"""
+_TEXT_JS = "document.body ? document.body.innerText : ''"
+
+
 class CaptureSurface(Protocol):
     """Where the view lives; lets it be resized beyond the window during capture."""
 
@@ -179,12 +186,18 @@ class SnapshotJob(QObject):
         self,
         view: QWebEngineView,
         requested_url: str,
+        *,
         surface: CaptureSurface | None = None,
         site_status: int | None = None,
         parent: QObject | None = None,
+        warnings: list[str] | None = None,
+        still_loading: bool = False,
     ) -> None:
         super().__init__(parent)
         page = view.page()
+        # Qt's toHtml/toPlainText give an empty document while a page is still loading, so
+        # a page captured mid-load is read through a script instead.
+        self._still_loading = still_loading
         if not isinstance(page, WorkstationPage):
             raise TypeError("snapshots need a WorkstationPage")
         self._view = view
@@ -195,7 +208,7 @@ class SnapshotJob(QObject):
         self._original_size = view.size()
         self._started = now_utc()
         self._done = False
-        self._warnings: list[str] = []
+        self._warnings: list[str] = list(warnings or [])
         self._measure: dict[str, Any] = {}
         self._image: QImage | None = None
         self._attempts = 0
@@ -222,7 +235,15 @@ class SnapshotJob(QObject):
     def start(self) -> None:
         self._timeout.start(SNAPSHOT_TIMEOUT_MS)
         self._page.tokenSeen.connect(self._token_seen)
+        self._page.loadStarted.connect(self._navigated_away)
         self._advance()
+
+    def _navigated_away(self) -> None:
+        # What was measured, walked and grabbed so far belongs to another page.
+        self._fail(
+            "the page navigated to another address while it was being captured; nothing was "
+            "sealed (capture it again once it has settled)"
+        )
 
     def _advance(self) -> None:
         if not self._done:
@@ -342,10 +363,23 @@ class SnapshotJob(QObject):
         self._advance()
 
     def _take_dom(self) -> None:
+        if self._still_loading:
+            self._page.runJavaScript(
+                _DOM_JS, WORLD, lambda html: self._store_text("dom.html", html)
+            )
+            return
         self._page.toHtml(lambda html: self._store("dom.html", html.encode("utf-8")))
 
     def _take_text(self) -> None:
+        if self._still_loading:
+            self._page.runJavaScript(
+                _TEXT_JS, WORLD, lambda text: self._store_text("page.txt", text)
+            )
+            return
         self._page.toPlainText(lambda text: self._store("page.txt", text.encode("utf-8")))
+
+    def _store_text(self, name: str, value: Any) -> None:
+        self._store(name, str(value or "").encode("utf-8"))
 
     def _take_pdf(self) -> None:
         self._page.printToPdf(self._pdf_ready)
@@ -439,6 +473,7 @@ class SnapshotJob(QObject):
         self._timeout.stop()
         for signal, slot in (
             (self._page.tokenSeen, self._token_seen),
+            (self._page.loadStarted, self._navigated_away),
             (self._page.profile().downloadRequested, self._on_download),
         ):
             with contextlib.suppress(RuntimeError, TypeError):  # never connected

@@ -16,6 +16,13 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     add_route_arguments(capture)
     capture.add_argument("--officer", default="")
     capture.add_argument("--note", default="", help="note stored in every manifest")
+    capture.add_argument(
+        "--load-timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="a page still loading after this long is captured as it is, labelled partial",
+    )
     capture.add_argument("--json", action="store_true", help="machine-readable output")
     add_tsa_arguments(capture)
     capture.add_argument(
@@ -35,6 +42,8 @@ def cmd_capture(args: argparse.Namespace) -> int:
 
     route = route_from_args(args)
     tsa = tsa_from_args(args)
+    if not 1 <= args.load_timeout <= 3600:
+        raise InputError("--load-timeout must be between 1 and 3600 seconds.")
     settings = Settings.load()
     origin_cafile = args.ca_file or settings.origin_ca_file or None
     if origin_cafile is not None and not Path(origin_cafile).is_file():
@@ -52,6 +61,7 @@ def cmd_capture(args: argparse.Namespace) -> int:
             tsa=tsa,
             origin_cafile=origin_cafile,
             allow_local_destinations=settings.allow_local_destinations or None,
+            load_timeout=args.load_timeout,
         )
     if args.json:
         print_json([outcome_json(o) for o in outcomes])

@@ -42,10 +42,12 @@ class BrowserTab(QWidget):
         self.page.titleChanged.connect(self.titleChanged)
         self.refused_by_route = False
         self.site_error_status: int | None = None
+        self.loading = False
         self.page.loadingChanged.connect(self._loading_changed)
 
     def _loading_changed(self, info: QWebEngineLoadingInfo) -> None:
-        if info.status() == QWebEngineLoadingInfo.LoadStatus.LoadStartedStatus:
+        self.loading = info.status() == QWebEngineLoadingInfo.LoadStatus.LoadStartedStatus
+        if self.loading:
             return
         self.refused_by_route = refused_by_gate(info)
         self.site_error_status = site_http_status(info)

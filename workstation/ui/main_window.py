@@ -753,6 +753,10 @@ class MainWindow(QMainWindow):
             surface=tab,
             site_status=tab.site_error_status,
             parent=self,
+            warnings=["the page was still loading when the snapshot was taken"]
+            if tab.loading
+            else None,
+            still_loading=tab.loading,
         )
         job.finished.connect(self._captured)
         job.failed.connect(self._snapshot_failed)
