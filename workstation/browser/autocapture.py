@@ -11,14 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWebEngineCore import QWebEngineLoadingInfo
 
+from workstation.browser.loading import refused_by_gate, site_http_status
 from workstation.browser.page import WorkstationPage
 from workstation.casefile import Case
 from workstation.evidence.recorder import Recorder
 from workstation.evidence.snapshot import SealContext, SealedExhibit
 from workstation.evidence.visit import PageVisit, seal_visit
 from workstation.evidence.warc import warc_bytes
-from workstation.route.http1 import GATE_MARKER_HEADER
 from workstation.route.recording import utc_now
 from workstation.ui.workers import run_in_background
 
@@ -60,16 +61,27 @@ class AutoCapture(QObject):
 
     def watch(self, page: WorkstationPage, persona: str | None, gate_identity: str) -> None:
         """Capture page's loads from now on; gate_identity is who the gate sees browsing."""
-        page.loadFinished.connect(lambda ok: self._loaded(page, persona, gate_identity, ok))
+        page.loadingChanged.connect(lambda info: self._loaded(page, persona, gate_identity, info))
 
     def _loaded(
-        self, page: WorkstationPage, persona: str | None, gate_identity: str, ok: bool
+        self,
+        page: WorkstationPage,
+        persona: str | None,
+        gate_identity: str,
+        info: QWebEngineLoadingInfo,
     ) -> None:
+        status = info.status()
+        if status == QWebEngineLoadingInfo.LoadStatus.LoadStartedStatus:
+            return
+        succeeded = status == QWebEngineLoadingInfo.LoadStatus.LoadSucceededStatus
+        # A site's own error page (404, 500) is evidence too; the gate's refusal is not.
+        if not succeeded and site_http_status(info) is None:
+            return
+        if refused_by_gate(info):
+            return
         url = page.url()
         if not self._enabled() or self._case() is None or url.scheme() not in {"http", "https"}:
             return
-        if any(name.lower() == GATE_MARKER_HEADER.lower() for name in page.response_headers):
-            return  # the gate's refusal page is not the site
         loaded = _Loaded(
             requested_url=page.navigation_chain[0] if page.navigation_chain else url.toString(),
             final_url=url.toString(),
