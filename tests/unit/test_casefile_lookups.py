@@ -287,3 +287,20 @@ def test_saving_again_shows_what_changed_since_the_last_run(case: Case) -> None:
     assert elsewhere.comparison.changes is None  # another target is another lookup
     unchanged = compare_with_previous(case, result(data={"registrar": "Another", "status": ["ok"]}))
     assert (unchanged.previous_id, unchanged.changes) == (second.lookup_id, [])
+
+
+def test_saved_lookups_are_found_by_the_case_search(case: Case) -> None:
+    saved = case.save_lookup(result(target="shady-pharma.example"))
+    hits = case.search("shady-pharma.example")
+    assert [(hit.kind, hit.ref_id) for hit in hits] == [("lookup", saved.id)]
+    assert [hit.kind for hit in case.search("whois.pir.org")] == ["lookup"]
+    assert [hit.kind for hit in case.search('"Example Registrar"')] == ["lookup"]
+
+
+def test_a_rebuilt_search_index_still_finds_saved_lookups(case: Case) -> None:
+    from workstation.casefile import fts  # noqa: PLC0415
+
+    saved = case.save_lookup(result(target="rebuilt.example"))
+    with case._db() as conn, case._write():
+        fts.rebuild(conn)
+    assert [hit.ref_id for hit in case.search("rebuilt.example")] == [saved.id]

@@ -24,13 +24,21 @@ from workstation.errors import InputError
 
 log = logging.getLogger(__name__)
 
-SearchKind = Literal["case", "contact", "persona", "evidence", "note"]
+SearchKind = Literal["case", "contact", "persona", "evidence", "note", "lookup"]
 CASE: SearchKind = "case"
 CONTACT: SearchKind = "contact"
 PERSONA: SearchKind = "persona"
 EVIDENCE: SearchKind = "evidence"
 NOTE: SearchKind = "note"
-_CODES: dict[SearchKind, int] = {CASE: 1, CONTACT: 2, PERSONA: 3, EVIDENCE: 4, NOTE: 5}
+LOOKUP: SearchKind = "lookup"
+_CODES: dict[SearchKind, int] = {
+    CASE: 1,
+    CONTACT: 2,
+    PERSONA: 3,
+    EVIDENCE: 4,
+    NOTE: 5,
+    LOOKUP: 6,
+}
 _KINDS: dict[int, SearchKind] = {code: kind for kind, code in _CODES.items()}
 
 PAGE_TEXT_ARTIFACT = "page.txt"
@@ -115,10 +123,17 @@ def index_evidence(
     index(conn, EVIDENCE, item_id, evidence_text(control_number, manifest, page_text), new=True)
 
 
+def _has_table(conn: Connection, name: str) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    ).fetchone()
+    return row is not None
+
+
 def rebuild(conn: Connection) -> None:
     """Recreate every document from the records. Caller holds a write transaction."""
     # Imported here: these modules import fts themselves.
-    from workstation.casefile import contacts, metadata, notes, personas  # noqa: PLC0415
+    from workstation.casefile import contacts, lookups, metadata, notes, personas  # noqa: PLC0415
 
     conn.execute("DELETE FROM search_text")
     index(conn, CASE, 0, metadata.search_text(metadata.load(conn)), new=True)
@@ -142,4 +157,7 @@ def rebuild(conn: Connection) -> None:
         index(conn, CONTACT, entry.id, contacts.search_text(entry), new=True)
     for note in notes.list_all(conn):
         index(conn, NOTE, note.id, notes.search_text(note), new=True)
+    if _has_table(conn, "saved_lookup"):  # a rebuild during an older migration has none yet
+        for saved in lookups.list_saved(conn):
+            index(conn, LOOKUP, saved.id, lookups.search_text(saved), new=True)
     log.info("search index rebuilt")

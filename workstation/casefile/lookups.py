@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from workstation import canonjson
 from workstation.canonjson import JsonValue
-from workstation.casefile import audit
+from workstation.casefile import audit, fts
 from workstation.casefile.store import Connection
 from workstation.errors import InputError
 
@@ -177,7 +177,14 @@ def save(conn: Connection, actor: str, result: LookupResult) -> SavedLookup:
         exchanges,
     )
     audit.append(conn, SAVED_ACTION, actor, audit_details(saved))
+    fts.index(conn, fts.LOOKUP, lookup_id, search_text(saved), new=True)
     return saved
+
+
+def search_text(saved: SavedLookup) -> str:
+    """What the case search finds a saved lookup by: kind, target, servers, summary."""
+    servers = " ".join(str(e.get("server", "")) for e in saved.record.get("exchanges", []))
+    return "\n".join([saved.kind, saved.target, servers, *saved.summary])
 
 
 def _record_bytes(result: LookupResult) -> bytes:
