@@ -9,3 +9,4 @@ export QT_QPA_PLATFORM=offscreen
 .venv/bin/python bench/snapshot.py
 .venv/bin/python bench/casefile.py
 .venv/bin/python bench/recording.py
+.venv/bin/python bench/lookups.py

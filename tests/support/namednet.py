@@ -32,7 +32,9 @@ ATYP_IPV4, ATYP_DOMAIN, ATYP_IPV6 = 1, 3, 4
 class LoopbackInternet:
     """SOCKS5 proxy resolving (host, port) through a table of loopback ports."""
 
-    def __init__(self) -> None:
+    def __init__(self, connect_delay: float = 0.0) -> None:
+        # Benchmarks model a route's connection set-up time (Tor: a few hundred ms) with it.
+        self._connect_delay = connect_delay
         self._table: dict[tuple[str, int], int] = {}
         self._lock = threading.Lock()
         self.connections: list[tuple[str, int]] = []  # every CONNECT asked, in order
@@ -82,12 +84,16 @@ class LoopbackInternet:
                 self.refused.append(target)
             client.sendall(_reply(REPLY_HOST_UNREACHABLE))
             return
+        if self._connect_delay:
+            threading.Event().wait(self._connect_delay)  # the modelled route's set-up time
         try:
             upstream = socket.create_connection(("127.0.0.1", loopback_port), timeout=30)
         except OSError:
             client.sendall(_reply(REPLY_HOST_UNREACHABLE))
             return
         client.sendall(_reply(REPLY_OK))
+        for sock in (client, upstream):  # relay small messages at once, as real proxies do
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         _splice(client, upstream)
 
 

@@ -40,6 +40,8 @@ class GateConnector:
     def connect(self, host: str, port: int, timeout: float) -> socket.socket:
         """A connected socket to host:port through the route; RouteError if refused."""
         sock = socket.create_connection((GATE_HOST, self.gate_port), timeout=timeout)
+        # Small questions and answers (DNS, WHOIS) must not wait for delayed ACKs.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             sock.sendall(self._connect_request(host, port))
             head = _read_head(sock)
@@ -63,7 +65,32 @@ class GateConnector:
 
 
 def _read_head(sock: socket.socket) -> bytes:
-    """The gate's answer head, read byte-wise so no tunnelled byte is swallowed."""
+    """The gate's answer head, and not one tunnelled byte more.
+
+    The head usually arrives whole: peek, then take exactly the head. Otherwise it is
+    read byte by byte.
+    """
+    try:
+        peeked = sock.recv(MAX_HEAD_BYTES, socket.MSG_PEEK)
+    except TimeoutError:
+        raise RouteUnavailable("The route gate did not answer in time.") from None
+    end = peeked.find(b"\r\n\r\n")
+    if end >= 0:
+        return _recv_exactly(sock, end + 4)
+    return _read_head_bytewise(sock)
+
+
+def _recv_exactly(sock: socket.socket, size: int) -> bytes:
+    data = bytearray()
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            raise RouteUnavailable("The route gate closed the connection without answering.")
+        data += chunk
+    return bytes(data)
+
+
+def _read_head_bytewise(sock: socket.socket) -> bytes:
     head = bytearray()
     while not head.endswith(b"\r\n\r\n"):
         try:
