@@ -20,7 +20,7 @@ import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from threading import RLock
@@ -788,6 +788,17 @@ class Case:
                 audit.append(conn, "case.forgotten", self._actor, {})
                 keyfile.set_remembered(self._slot_path, None)
         remember.delete_token(self.case_id)
+
+    # -- importing a transfer (casefile/importer.py holds the SQL) --------------------
+
+    def run_import(self, apply: Callable[[Connection, str], None]) -> None:
+        """Run ``apply(connection, actor)`` in ONE write transaction: all of it, or nothing.
+
+        For casefile/importer.py, which inserts records with their original times
+        and audits each; a head is signed when due, as after any write.
+        """
+        with self._write() as conn:
+            apply(conn, self._actor)
 
 
 # -- helpers ------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ def store_token(case_id: str, token: bytes) -> bool:
     try:
         keyring.set_password(SERVICE, case_id, base64.b64encode(token).decode("ascii"))
     except Exception as exc:  # noqa: BLE001 - any keyring failure means "not available"
-        log.warning("the keyring refused to store the unlock token: %s", type(exc).__name__)
+        log.info("the keyring refused to store the unlock token: %s", type(exc).__name__)
         return False
     return True
 
