@@ -17,10 +17,13 @@ from workstation.cli import (
     contact_cmds,
     evidence_cmds,
     lookup_cmd,
+    package_cmds,
     persona_cmds,
+    report_cmd,
     route_cmds,
     selftest_cmd,
     timestamp_cmds,
+    transfer_cmds,
     verify_cmd,
 )
 from workstation.cli.common import EXIT_ERROR, EXIT_OK, EXIT_PROBLEM, read_passphrase
@@ -39,7 +42,10 @@ COMMANDS: list[Registrar] = [
     lookup_cmd.register,
     timestamp_cmds.register,
     route_cmds.register,
+    package_cmds.register,
     verify_cmd.register,
+    report_cmd.register,
+    transfer_cmds.register,
     selftest_cmd.register,
 ]
 
