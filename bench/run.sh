@@ -10,3 +10,4 @@ export QT_QPA_PLATFORM=offscreen
 .venv/bin/python bench/casefile.py
 .venv/bin/python bench/recording.py
 .venv/bin/python bench/lookups.py
+.venv/bin/python bench/export.py
