@@ -64,6 +64,7 @@ def resolve_route(route_text: str | None, settings: Settings) -> RouteSpec:
 
 
 def run_gui(route_text: str | None = None) -> int:
+    from workstation.ui.first_run import maybe_start_first_run  # noqa: PLC0415
     from workstation.ui.main_window import MainWindow  # noqa: PLC0415  (Qt widgets load late)
 
     settings = Settings.load()
@@ -86,6 +87,8 @@ def run_gui(route_text: str | None = None) -> int:
         app = create_application(gate.port, headless=False, spki_pin=recorder.spki_pin())
         window = MainWindow(gate, settings, recorder=recorder)
         window.show()
+        # The first start asks who works here, the route and where cases live.
+        maybe_start_first_run(window)
         return app.exec()
     finally:
         gate.stop()

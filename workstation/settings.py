@@ -1,4 +1,4 @@
-"""Per-user settings (no case data): the route out and the officer's name."""
+"""Per-user settings (no case data): the route out, the officer, the window's layout."""
 
 import json
 import logging
@@ -12,6 +12,7 @@ log = logging.getLogger(__name__)
 
 
 DEFAULT_AUTO_LOCK_MINUTES = 10
+DEFAULT_LANGUAGE = "en"
 
 
 @dataclass
@@ -28,6 +29,12 @@ class Settings:
     origin_ca_file: str = ""
     # Let the browser reach local network addresses through the route (intranet targets).
     allow_local_destinations: bool = False
+    unit: str = ""  # the officer's unit, as the first-run set-up asked it
+    cases_dir: str = ""  # where new cases are proposed ("": paths.cases_dir())
+    first_run_done: bool = False  # the first-run set-up was finished
+    # Dock positions and window geometry (ui/layout_memory.py); layout only, no case data.
+    window_state: str = ""
+    language: str = DEFAULT_LANGUAGE
 
     @classmethod
     def load(cls, path: Path | None = None) -> "Settings":
@@ -52,6 +59,11 @@ class Settings:
             tsa_cert=str(raw.get("tsa_cert", "")),
             origin_ca_file=str(raw.get("origin_ca_file", "")),
             allow_local_destinations=raw.get("allow_local_destinations") is True,
+            unit=_text(raw.get("unit")),
+            cases_dir=_text(raw.get("cases_dir")),
+            first_run_done=raw.get("first_run_done") is True,
+            window_state=_text(raw.get("window_state")),
+            language=_text(raw.get("language")) or DEFAULT_LANGUAGE,
         )
 
     def save(self, path: Path | None = None) -> None:
@@ -67,6 +79,11 @@ def default_officer() -> str:
         return os.getlogin()
     except OSError:
         return os.environ.get("USER", "officer")
+
+
+def _text(value: object) -> str:
+    """A string setting; anything else (a number, a list, null) reads as unset."""
+    return value if isinstance(value, str) else ""
 
 
 def _minutes(value: object) -> int:

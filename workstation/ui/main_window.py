@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QTabWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -32,7 +33,7 @@ from workstation.app import resolve_route
 from workstation.browser.autocapture import AutoCapture
 from workstation.browser.downloads import DownloadKeeper
 from workstation.browser.exit_record import exit_record
-from workstation.browser.identities import BrowsingIdentities
+from workstation.browser.identities import RESEARCH_LABEL, BrowsingIdentities, persona_colour
 from workstation.browser.snapshot import SnapshotJob, png_bytes
 from workstation.canonjson import JsonValue
 from workstation.casefile import Case
@@ -45,28 +46,63 @@ from workstation.route import RouteGate
 from workstation.route.spec import DEFAULT_ROUTE
 from workstation.settings import Settings, default_officer
 from workstation.ui.browser_tab import BrowserTab
+from workstation.ui.case_outputs import CaseOutputs
 from workstation.ui.compare_dialog import CompareDialog
 from workstation.ui.dialogs import NewCaseDialog, PassphraseChangeDialog, UnlockDialog
 from workstation.ui.idle_lock import IdleLock
+from workstation.ui.layout_memory import LayoutMemory
+from workstation.ui.page_menu import PageMenu
 from workstation.ui.panes.contacts import ContactPane
 from workstation.ui.panes.explorer import CaseExplorer
 from workstation.ui.panes.lookups import LookupPane, LookupRoute
 from workstation.ui.panes.personas import PersonaPane
 from workstation.ui.persona_bar import PersonaBar, persona_icon
 from workstation.ui.route_indicator import RouteIndicator
+from workstation.ui.settings_dialog import SettingsDialog, show_settings
+from workstation.ui.shortcuts import (
+    LOOKUP_SELECTION_KEYS,
+    SNAPSHOT_KEYS,
+    ShortcutsDialog,
+    assign_shortcuts,
+)
 from workstation.ui.timestamper import Timestamper
 from workstation.ui.workers import run_in_background
 from workstation.version import build_hash, tool_identity, tool_version
 
 log = logging.getLogger(__name__)
 
-SNAPSHOT_SHORTCUT = "Ctrl+Shift+S"
-LOOKUP_SHORTCUT = "Ctrl+Shift+K"  # Ctrl+Shift+L is "Lock case"
+# Every key is assigned from the table in ui/shortcuts.py (assign_shortcuts).
+SNAPSHOT_SHORTCUT = SNAPSHOT_KEYS[0]
+LOOKUP_SHORTCUT = LOOKUP_SELECTION_KEYS[0]
 
 
 def tab_title(persona: str | None, title: str) -> str:
     text = (title or "New tab")[:40]
     return f"{persona} · {text}" if persona else text
+
+
+class PersonaStrip(QLabel):
+    """A band across the window in the current tab's identity colour, with its name:
+    whoever looks at the window sees who is browsing, not only the tab."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setAccessibleName(self.tr("Browsing identity"))
+        self.persona: str | None = None
+        self.show_persona(None)
+
+    def show_persona(self, persona: str | None) -> None:
+        self.persona = persona
+        colour = persona_colour(persona).name()
+        who = persona or RESEARCH_LABEL
+        self.setText(self.tr("Browsing as {who}").format(who=who))
+        self.setAccessibleDescription(self.text())
+        self.setProperty("colour", colour)
+        # The persona colours are dark enough for white text in light and dark themes.
+        self.setStyleSheet(
+            f"background: {colour}; color: white; font-weight: bold; padding: 1px 6px;"
+        )
 
 
 class MainWindow(QMainWindow):
@@ -98,6 +134,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 860)
         self.tabs = QTabWidget(self)
+        central = self._central_widget()  # before the profiles, for the reason below
         # A profile must outlive its pages. Qt deletes a parent's children in
         # creation order, so the profile is created after the tab widget that
         # (through the views) owns every page.
@@ -112,7 +149,7 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.tabs.currentChanged.connect(self._sync_address)
-        self.setCentralWidget(self.tabs)
+        self.setCentralWidget(central)
         self.address = QLineEdit()
         self.address.setAccessibleName("Address")
         self.address.setPlaceholderText("Address")
@@ -135,6 +172,7 @@ class MainWindow(QMainWindow):
         self._locked_path: Path | None = None
         self._snapshot_persona: str | None = None
         self._idle_watched = False
+        self._build_workspace()
         self.new_tab()
         self._update_case_state()
 
@@ -170,42 +208,35 @@ class MainWindow(QMainWindow):
         return action
 
     def _web_action(
-        self, text: str, shortcut: QKeySequence.StandardKey, web: QWebEnginePage.WebAction
+        self, text: str, shortcut: QKeySequence.StandardKey | None, web: QWebEnginePage.WebAction
     ) -> QAction:
         """An action applied to whichever tab is current when it fires."""
         return self._action(text, shortcut, lambda: self.current_tab().page.triggerAction(web))
 
     def _build_actions(self) -> None:
         web = QWebEnginePage.WebAction
-        self.back_action = self._web_action("Back", QKeySequence.StandardKey.Back, web.Back)
-        self.forward_action = self._web_action(
-            "Forward", QKeySequence.StandardKey.Forward, web.Forward
-        )
-        self.reload_action = self._web_action(
-            "Reload", QKeySequence.StandardKey.Refresh, web.Reload
-        )
-        self.new_tab_action = self._action(
-            "New tab", QKeySequence.StandardKey.AddTab, self.open_new_tab
-        )
+        # Keys: see assign_shortcuts in _build_workspace.
+        self.back_action = self._web_action("Back", None, web.Back)
+        self.forward_action = self._web_action("Forward", None, web.Forward)
+        self.reload_action = self._web_action("Reload", None, web.Reload)
+        self.new_tab_action = self._action("New tab", None, self.open_new_tab)
         self.close_tab_action = self._action(
-            "Close tab",
-            QKeySequence.StandardKey.Close,
-            lambda: self.close_tab(self.tabs.currentIndex()),
+            "Close tab", None, lambda: self.close_tab(self.tabs.currentIndex())
         )
-        self.focus_address_action = self._action("Address bar", "Ctrl+L", self._focus_address)
-        self.snapshot_action = self._action("Snapshot", SNAPSHOT_SHORTCUT, self.take_snapshot)
+        self.focus_address_action = self._action("Address bar", None, self._focus_address)
+        self.snapshot_action = self._action("Snapshot", None, self.take_snapshot)
         self.snapshot_action.setToolTip(
             f"Seal what is on screen into the case ({SNAPSHOT_SHORTCUT})"
         )
-        self.new_case_action = self._action("New case…", "Ctrl+Shift+N", self.new_case)
-        self.open_case_action = self._action("Open case…", "Ctrl+O", self.open_case_dialog)
+        self.new_case_action = self._action("New case…", None, self.new_case)
+        self.open_case_action = self._action("Open case…", None, self.open_case_dialog)
         self.close_case_action = self._action("Close case", None, self.close_case)
-        self.lock_case_action = self._action("Lock case", "Ctrl+Shift+L", self.lock_case)
+        self.lock_case_action = self._action("Lock case", None, self.lock_case)
         self.passphrase_action = self._action("Change passphrase…", None, self.change_passphrase)
         self.unlock_case_action = self._action("Unlock case…", None, self.unlock_case)
         self.about_action = self._action("About", None, self.show_about)
         self.new_contact_action = self._action(
-            "New contact entry…", "Ctrl+Shift+E", self.contact_pane.new_entry
+            "New contact entry…", None, self.contact_pane.new_entry
         )
         self.set_route_action = self._action("Set route…", None, self.ask_route)
         self.exit_identity_action = self._action(
@@ -227,9 +258,22 @@ class MainWindow(QMainWindow):
             "Seal each page you visit (its traffic as WARC and its text) into the case"
         )
         self.auto_capture_action.toggled.connect(self._auto_capture_toggled)
+        self.report_action = QAction("Final report…", self)
+        self.report_action.setToolTip(
+            "The case's report (PDF or HTML): the exhibits selected in the case explorer, "
+            "or all of them"
+        )
+        self.report_action.triggered.connect(self.make_report)
+        self.case_outputs = CaseOutputs(self)
+        self.case_outputs.progress.connect(lambda text: self.statusBar().showMessage(text))
+        self.case_outputs.failed.connect(self._show_error)
+        self.case_outputs.reportWritten.connect(
+            lambda path: self.statusBar().showMessage(f"The report was written to {path}.", 10000)
+        )
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Navigation")
+        bar.setObjectName("navigation")  # the layout memory finds it by name
         bar.setMovable(False)
         for action in (self.back_action, self.forward_action, self.reload_action):
             bar.addAction(action)
@@ -250,6 +294,7 @@ class MainWindow(QMainWindow):
             self.passphrase_action,
             self.new_contact_action,
             self.auto_capture_action,
+            self.report_action,
         ):
             case_menu.addAction(action)
         browse_menu = self.menuBar().addMenu("&Browse")
@@ -266,7 +311,7 @@ class MainWindow(QMainWindow):
         route_menu.addAction(self.new_identity_action)
         route_menu.addAction(self.new_identity_clear_action)
         self.lookup_menu = self.menuBar().addMenu("&Lookup")  # filled by _build_lookups
-        help_menu = self.menuBar().addMenu("&Help")
+        self.help_menu = help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.about_action)
 
     def _build_case_docks(self) -> None:
@@ -295,6 +340,64 @@ class MainWindow(QMainWindow):
         )
         self.explorer.compareRequested.connect(self.compare_exhibits)
         self.explorer.recaptureRequested.connect(self.recapture)
+
+    # -- the officer's workspace (issue 9) -------------------------------
+
+    def _central_widget(self) -> QWidget:
+        """The tabs under a strip in the current identity's colour."""
+        self.persona_strip = PersonaStrip()
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.persona_strip)
+        layout.addWidget(self.tabs, 1)
+        return central
+
+    def _build_workspace(self) -> None:
+        """Settings, cheat sheet, layout memory, the page menu, and every shortcut."""
+        self.settings_action = self._action(self.tr("Settings…"), None, self.open_settings)
+        self.shortcuts_action = self._action(
+            self.tr("Keyboard shortcuts"), None, self.show_shortcuts
+        )
+        # Docks start small, so at 1366×768 the page keeps most of the window.
+        self.resizeDocks([self.docks["contacts"]], [200], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["explorer"]], [320], Qt.Orientation.Horizontal)
+        self.layout_memory = LayoutMemory(self, self.settings)
+        self.reset_layout_action = self._action(
+            self.tr("Reset layout"), None, self.layout_memory.reset
+        )
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        for dock in self.docks.values():
+            view_menu.addAction(dock.toggleViewAction())
+        view_menu.addSeparator()
+        view_menu.addAction(self.reset_layout_action)
+        tools_menu = self.menuBar().addMenu(self.tr("&Tools"))
+        tools_menu.addAction(self.settings_action)
+        help_menu = self.help_menu
+        help_menu.insertAction(self.about_action, self.shortcuts_action)
+        # Menus sit in the order the officer reads them: View and Tools before Help.
+        self.menuBar().insertMenu(help_menu.menuAction(), view_menu)
+        self.menuBar().insertMenu(help_menu.menuAction(), tools_menu)
+        assign_shortcuts(self)
+        self.page_menu = PageMenu(self)
+        self.layout_memory.restore()
+        self._shortcuts_dialog: ShortcutsDialog | None = None
+
+    def open_settings(self) -> SettingsDialog:
+        return show_settings(self)
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """The cheat sheet, beside the window (not modal)."""
+        if self._shortcuts_dialog is None:
+            self._shortcuts_dialog = ShortcutsDialog(self)
+        self._shortcuts_dialog.show()
+        self._shortcuts_dialog.raise_()
+        return self._shortcuts_dialog
+
+    def cases_folder(self) -> Path:
+        """Where new cases are proposed: the settings' folder, else the default."""
+        return Path(self.settings.cases_dir) if self.settings.cases_dir else cases_dir()
 
     # -- comparing and re-capturing exhibits -----------------------------
 
@@ -345,7 +448,7 @@ class MainWindow(QMainWindow):
         self.lookup_pane.errorRaised.connect(self._show_error)
         self.tabs.currentChanged.connect(lambda _index: self.lookup_pane.refresh_identity())
         self.lookup_selection_action = self._action(
-            "Look up selection", LOOKUP_SHORTCUT, self.look_up_selection
+            "Look up selection", None, self.look_up_selection
         )
         self.lookup_selection_action.setToolTip(
             f"Profile of the text selected on the page, else of the site's host ({LOOKUP_SHORTCUT})"
@@ -398,6 +501,7 @@ class MainWindow(QMainWindow):
             self._restore_persona_state(self.case, persona)
         tab = BrowserTab(profile, persona)
         self.identities.attach(tab.page, persona)
+        self.page_menu.attach(tab)
         if self.auto_capture is not None:
             self.auto_capture.watch(tab.page, persona, BrowsingIdentities.key(persona))
         index = self.tabs.addTab(tab, persona_icon(persona), tab_title(persona, ""))
@@ -450,6 +554,7 @@ class MainWindow(QMainWindow):
             tab = self.current_tab()
             self.address.setText(tab.page.url().toString())
             self.persona_bar.show_persona(tab.persona)
+            self.persona_strip.show_persona(tab.persona)
 
     def _load_finished(self, tab: BrowserTab, ok: bool) -> None:
         url = tab.page.url().toString()
@@ -477,6 +582,13 @@ class MainWindow(QMainWindow):
     def _visit_sealed(self, exhibit: SealedExhibit) -> None:
         self.explorer.reload()
         self.visitSealed.emit(exhibit)
+
+    def make_report(self) -> None:
+        """Ask where, then write the report of the chosen (or all) exhibits."""
+        if self.case is None:
+            return
+        chosen = [row.item_id for row in self.explorer.selected_exhibits()]
+        self.case_outputs.ask_and_make_report(self, self.case, chosen or None)
 
     def set_auto_capture(self, on: bool) -> None:
         """Turn automatic capture on or off for the open case (stored in the case)."""
@@ -574,6 +686,7 @@ class MainWindow(QMainWindow):
 
     def new_case(self) -> None:
         dialog = NewCaseDialog(self)
+        dialog.location.setText(str(self.cases_folder()))
         if dialog.exec() != NewCaseDialog.DialogCode.Accepted:
             return
         path, title = dialog.case_path(), dialog.reference.text().strip()
@@ -589,7 +702,7 @@ class MainWindow(QMainWindow):
         run_in_background(create, self.set_case, self._show_error)
 
     def open_case_dialog(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, "Open case", str(cases_dir()))
+        chosen = QFileDialog.getExistingDirectory(self, "Open case", str(self.cases_folder()))
         if chosen:
             self.open_case_asking(Path(chosen))
 
@@ -717,6 +830,7 @@ class MainWindow(QMainWindow):
     def _update_case_state(self) -> None:
         has_case = self.case is not None
         self.auto_capture_action.setEnabled(has_case and self.auto_capture is not None)
+        self.report_action.setEnabled(has_case)
         with QSignalBlocker(self.auto_capture_action):
             self.auto_capture_action.setChecked(has_case and self.auto_capture_on)
         self.snapshot_action.setEnabled(has_case)
@@ -830,6 +944,7 @@ class MainWindow(QMainWindow):
             self._idle_watched = True
 
     def closeEvent(self, event: Any) -> None:
+        self.layout_memory.remember()
         self.lookup_pane.shutdown()
         self.set_case(None)
         self.release_pages()

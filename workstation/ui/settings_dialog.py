@@ -1,0 +1,580 @@
+"""The settings dialog, and the route chooser it shares with the first-run set-up.
+
+Every field is checked as it is typed; a problem shows under its field in plain
+words and OK stays disabled until none is left. "Test route" brings the route up
+and asks where it comes out, on a worker thread: in this dialog on a scratch gate
+of its own, so testing a route never cuts the pages that are open.
+"""
+
+import dataclasses
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QStandardItemModel
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workstation.app import resolve_route
+from workstation.errors import RouteUnavailable, WorkstationError
+from workstation.paths import cases_dir
+from workstation.route import ExitIdentity, RouteGate, RouteSpec, parse_route
+from workstation.route.exit_identity import parse_echo_url
+from workstation.route.spec import DEFAULT_ROUTE
+from workstation.settings import DEFAULT_LANGUAGE, Settings
+from workstation.ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from workstation.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+CONTEXT = "Settings"
+MIN_LOCK_MINUTES = 1
+MAX_LOCK_MINUTES = 240
+TOR_READY_TIMEOUT = 180.0  # a first Tor bootstrap can take a few minutes
+EXIT_TIMEOUT = 30.0
+ERROR_STYLE = "color: #b00020"
+LANGUAGES = (("English", "en", True), ("Deutsch", "de", False))  # name, code, complete
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate(CONTEXT, text)
+
+
+# -- checks: "" when the value is fine, else what is wrong -----------------------------
+
+
+def route_problem(text: str) -> str:
+    try:
+        parse_route(text)
+    except WorkstationError as exc:
+        return str(exc)
+    return ""
+
+
+def file_problem(text: str, what: str, *, program: bool = False) -> str:
+    """An optional file: empty is fine, anything else must be there (and runnable)."""
+    if not text.strip():
+        return ""
+    path = Path(text.strip()).expanduser()
+    if not path.exists():
+        return tr("{what}: {path} does not exist.").format(what=what, path=path)
+    if not path.is_file():
+        return tr("{what}: {path} is a folder, not a file.").format(what=what, path=path)
+    if program and not os.access(path, os.X_OK):
+        return tr("{what}: {path} is not a program that can be run.").format(what=what, path=path)
+    return ""
+
+
+def url_problem(text: str, what: str) -> str:
+    """An optional web address: empty is fine, else http(s)://host/..."""
+    if not text.strip():
+        return ""
+    try:
+        parts = urlsplit(text.strip())
+        parts.port  # noqa: B018  (raises ValueError for a bad port)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        return tr("{what} must be a web address starting with http:// or https://.").format(
+            what=what
+        )
+    return ""
+
+
+def echo_problem(text: str) -> str:
+    if not text.strip():
+        return ""
+    try:
+        parse_echo_url(text)
+    except WorkstationError as exc:
+        return str(exc)
+    return ""
+
+
+def minutes_problem(text: str) -> str:
+    try:
+        minutes = int(text.strip())
+    except ValueError:
+        minutes = 0
+    if not MIN_LOCK_MINUTES <= minutes <= MAX_LOCK_MINUTES:
+        return tr("Auto-lock takes whole minutes from {low} to {high}.").format(
+            low=MIN_LOCK_MINUTES, high=MAX_LOCK_MINUTES
+        )
+    return ""
+
+
+def folder_problem(text: str) -> str:
+    """Where cases live: an existing folder, or one that can be made in an existing one."""
+    if not text.strip():
+        return tr("Choose a folder for the cases.")
+    path = Path(text.strip()).expanduser()
+    if path.exists() and not path.is_dir():
+        return tr("{path} is a file, not a folder.").format(path=path)
+    if not path.exists() and not path.parent.is_dir():
+        return tr("{path} cannot be made: {parent} does not exist.").format(
+            path=path, parent=path.parent
+        )
+    return ""
+
+
+# -- testing a route ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RouteProbe:
+    """A route that answered, and where it comes out."""
+
+    description: str
+    exit: ExitIdentity
+
+    def summary(self) -> str:
+        exit_ = self.exit
+        if exit_.address:
+            country = f" ({exit_.country})" if exit_.country else ""
+            return tr("The route works. Sites see {address}{country}, via {via}.").format(
+                address=exit_.address, country=country, via=exit_.via
+            )
+        return tr("The route works ({via}). {detail}").format(via=exit_.via, detail=exit_.detail)
+
+
+def probe_route(
+    gate: RouteGate,
+    *,
+    persona: str | None = None,
+    echo_url: str | None = None,
+    ready_timeout: float = TOR_READY_TIMEOUT,
+) -> RouteProbe:
+    """Wait for the gate's route, check it answers, learn its exit. Blocks: worker only."""
+    route = gate.route
+    if route is None:
+        raise RouteUnavailable(tr("No route is set."))
+    if route.uses_tor:
+        gate.wait_ready(ready_timeout)
+    health = gate.check_health()
+    if not health.ok:
+        raise RouteUnavailable(health.detail)
+    identity = gate.exit_identity(persona, timeout=EXIT_TIMEOUT, echo_url=echo_url)
+    return RouteProbe(health.route_description, identity)
+
+
+def probe_on_scratch_gate(route: RouteSpec, echo_url: str | None) -> RouteProbe:
+    """Test a route on a gate of its own, stopped afterwards. Blocks: worker only."""
+    scratch = RouteGate(None)
+    scratch.start()
+    try:
+        scratch.set_route(route)
+        return probe_route(scratch, echo_url=echo_url)
+    finally:
+        scratch.stop()
+
+
+class RouteChooser(QWidget):
+    """Managed Tor or a proxy URL, checked as typed, and a "Test route" button.
+
+    The owner gives the test: a function that starts the probe (returning the
+    callable that runs on the worker) or raises WorkstationError at once.
+    """
+
+    changed = Signal()
+    tested = Signal(object)  # RouteProbe
+    testFailed = Signal(str)
+
+    def __init__(self, route_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tester: Callable[[str], Callable[[], RouteProbe]] | None = None
+        self._generation = 0
+        self.tor_choice = QRadioButton(tr("Managed Tor (recommended)"))
+        self.tor_choice.setAccessibleName(tr("Route: managed Tor"))
+        self.proxy_choice = QRadioButton(tr("A proxy of the unit"))
+        self.proxy_choice.setAccessibleName(tr("Route: a proxy"))
+        choices = QButtonGroup(self)
+        choices.addButton(self.tor_choice)
+        choices.addButton(self.proxy_choice)
+        self.proxy_url = QLineEdit()
+        self.proxy_url.setAccessibleName(tr("Proxy URL"))
+        self.proxy_url.setPlaceholderText("socks5://HOST:PORT, http://HOST:PORT, tor+socks5://…")
+        self.error = error_label(tr("Route problem"))
+        self.test_button = QPushButton(tr("Test route"))
+        self.test_button.setAccessibleName(tr("Test route"))
+        self.test_button.setToolTip(tr("Bring the route up and show where it comes out"))
+        self.test_button.clicked.connect(self.test)
+        self.result = QLabel()
+        self.result.setAccessibleName(tr("Route test result"))
+        self.result.setWordWrap(True)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._layout()
+        self.set_route_text(route_text)
+        for signal in (self.tor_choice.toggled, self.proxy_url.textChanged):
+            signal.connect(self._edited)
+
+    def _layout(self) -> None:
+        proxy_row = QHBoxLayout()
+        proxy_row.addWidget(self.proxy_choice)
+        proxy_row.addWidget(self.proxy_url, 1)
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test_button)
+        test_row.addWidget(self.result, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tor_choice)
+        layout.addLayout(proxy_row)
+        layout.addWidget(self.error)
+        layout.addLayout(test_row)
+
+    def set_route_text(self, text: str) -> None:
+        is_tor = text.strip().lower() in ("", DEFAULT_ROUTE)
+        self.tor_choice.setChecked(is_tor)
+        self.proxy_choice.setChecked(not is_tor)
+        self.proxy_url.setText("" if is_tor else text.strip())
+        self._edited()
+
+    def route_text(self) -> str:
+        return DEFAULT_ROUTE if self.tor_choice.isChecked() else self.proxy_url.text().strip()
+
+    def problem(self) -> str:
+        if self.proxy_choice.isChecked() and not self.proxy_url.text().strip():
+            return tr("Type the proxy's address, e.g. socks5://10.1.2.3:1080.")
+        return route_problem(self.route_text())
+
+    def _edited(self) -> None:
+        self.proxy_url.setEnabled(self.proxy_choice.isChecked())
+        problem = self.problem()
+        self.error.setText(problem)
+        self.error.setVisible(bool(problem))
+        self.test_button.setEnabled(not problem)
+        self._generation += 1  # a test still running is about the old text
+        self.result.setText("")
+        self.changed.emit()
+
+    def test(self) -> None:
+        if self.tester is None or self.problem():
+            return
+        try:
+            work = self.tester(self.route_text())
+        except WorkstationError as exc:
+            self._failed(self._generation, str(exc))
+            return
+        generation = self._generation
+        self.test_button.setEnabled(False)
+        self.result.setStyleSheet("")
+        self.result.setText(tr("Testing the route… (managed Tor may need a minute to start)"))
+        run_in_background(
+            work,
+            lambda probe: self._passed(generation, probe),
+            lambda message: self._failed(generation, message),
+            owner=self,
+        )
+
+    def _passed(self, generation: int, probe: RouteProbe) -> None:
+        if generation != self._generation:
+            return
+        self.test_button.setEnabled(True)
+        self.result.setStyleSheet("color: #1b5e20")
+        self.result.setText(probe.summary())
+        self.tested.emit(probe)
+
+    def _failed(self, generation: int, message: str) -> None:
+        if generation != self._generation:
+            return
+        self.test_button.setEnabled(True)
+        self.result.setStyleSheet(ERROR_STYLE)
+        self.result.setText(tr("The route does not work: {reason}").format(reason=message))
+        self.testFailed.emit(message)
+
+
+def error_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setAccessibleName(name)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+class CheckedField(QWidget):
+    """A line edit with an optional Browse… button and its problem underneath."""
+
+    changed = Signal()
+
+    def __init__(
+        self,
+        name: str,
+        text: str,
+        check: Callable[[str], str],
+        *,
+        browse: Callable[[QWidget, str], str] | None = None,
+        placeholder: str = "",
+    ) -> None:
+        super().__init__()
+        self.check = check
+        self.edit = QLineEdit(text)
+        self.edit.setAccessibleName(name)
+        self.edit.setPlaceholderText(placeholder)
+        self.error = error_label(tr("{name}: problem").format(name=name))
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.edit, 1)
+        if browse is not None:
+            button = QPushButton(tr("Browse…"))
+            button.setAccessibleName(tr("Browse for {name}").format(name=name))
+            button.clicked.connect(lambda: self._browse(browse))
+            row.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+        self.edit.textChanged.connect(self.validate)
+
+    def text(self) -> str:
+        return self.edit.text().strip()
+
+    def problem(self) -> str:
+        return self.check(self.edit.text()) if self.isEnabled() else ""
+
+    def validate(self) -> None:
+        problem = self.problem()
+        self.error.setText(problem)
+        self.error.setVisible(bool(problem))
+        self.changed.emit()
+
+    def _browse(self, browse: Callable[[QWidget, str], str]) -> None:
+        chosen = browse(self, self.edit.text())
+        if chosen:
+            self.edit.setText(chosen)
+
+
+def choose_file(parent: QWidget, current: str) -> str:
+    return QFileDialog.getOpenFileName(parent, tr("Choose a file"), current)[0]
+
+
+def choose_folder(parent: QWidget, current: str) -> str:
+    return QFileDialog.getExistingDirectory(parent, tr("Choose a folder"), current)
+
+
+def language_box(current: str) -> QComboBox:
+    """The languages; those whose translation is not complete are listed but disabled."""
+    box = QComboBox()
+    box.setAccessibleName(tr("Language"))
+    model = box.model()
+    for index, (name, code, complete) in enumerate(LANGUAGES):
+        box.addItem(name, code)
+        if not complete and isinstance(model, QStandardItemModel):
+            item = model.item(index)
+            item.setEnabled(False)
+            item.setToolTip(tr("Translation in progress"))
+    box.setCurrentIndex(max(0, box.findData(current if current else DEFAULT_LANGUAGE)))
+    return box
+
+
+class SettingsDialog(QDialog):
+    """Officer, route, Tor, evidence services, auto-lock and language, checked as typed."""
+
+    def __init__(self, settings: Settings, route_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("Settings"))
+        self.setAccessibleName(tr("Settings"))
+        self.settings = settings
+        self._build_fields(settings)
+        self.route = RouteChooser(route_text)
+        self.route.tester = self._route_tester
+        self.summary = error_label(tr("Settings problem"))
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._tabs(), 1)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.buttons)
+        for field in self.fields():
+            field.changed.connect(self.validate)
+            field.validate()
+        self.route.changed.connect(self.validate)
+        self.lock_on.toggled.connect(self._lock_toggled)
+        self._lock_toggled(self.lock_on.isChecked())
+        self.resize(640, 520)
+
+    def _build_fields(self, settings: Settings) -> None:
+        self.officer = QLineEdit(settings.officer)
+        self.officer.setAccessibleName(tr("Officer"))
+        self.unit = QLineEdit(settings.unit)
+        self.unit.setAccessibleName(tr("Unit"))
+        self.cases = CheckedField(
+            tr("Cases folder"), settings.cases_dir or str(cases_dir()), folder_problem,
+            browse=choose_folder,
+        )  # fmt: skip
+        self.language = language_box(settings.language)
+        self.lock_on = QCheckBox(tr("Lock an open case after"))
+        self.lock_on.setAccessibleName(tr("Auto-lock on"))
+        self.lock_on.setChecked(settings.auto_lock_minutes > 0)
+        minutes = settings.auto_lock_minutes or 10
+        self.lock_minutes = CheckedField(tr("Auto-lock minutes"), str(minutes), minutes_problem)
+        self.tor_binary = CheckedField(
+            tr("Tor program"), settings.tor_binary,
+            lambda text: file_problem(text, tr("Tor program"), program=True),
+            browse=choose_file, placeholder=tr("the bundled or system tor"),
+        )  # fmt: skip
+        self.tor_config = CheckedField(
+            tr("Extra torrc file"), settings.tor_config,
+            lambda text: file_problem(text, tr("Extra torrc file")),
+            browse=choose_file, placeholder=tr("e.g. bridges; optional"),
+        )  # fmt: skip
+        self.echo_url = CheckedField(
+            tr("Address echo URL"), settings.exit_echo_url, echo_problem,
+            placeholder=tr("the unit's “what is my address” service; optional"),
+        )  # fmt: skip
+        self.tsa_url = CheckedField(
+            tr("Timestamp authority URL"), settings.tsa_url,
+            lambda text: url_problem(text, tr("The timestamp authority URL")),
+            placeholder=tr("RFC 3161 service; optional"),
+        )  # fmt: skip
+        self.tsa_cert = CheckedField(
+            tr("Timestamp authority certificate"), settings.tsa_cert,
+            lambda text: file_problem(text, tr("Timestamp authority certificate")),
+            browse=choose_file,
+        )  # fmt: skip
+        self.origin_ca = CheckedField(
+            tr("Extra trusted CA file"), settings.origin_ca_file,
+            lambda text: file_problem(text, tr("Extra trusted CA file")),
+            browse=choose_file, placeholder=tr("the unit's own PKI; optional"),
+        )  # fmt: skip
+
+    def fields(self) -> list[CheckedField]:
+        return [
+            self.cases, self.lock_minutes, self.tor_binary, self.tor_config, self.echo_url,
+            self.tsa_url, self.tsa_cert, self.origin_ca,
+        ]  # fmt: skip
+
+    def _tabs(self) -> QTabWidget:
+        tabs = QTabWidget()
+        tabs.setAccessibleName(tr("Settings sections"))
+        general = QFormLayout()
+        general.addRow(tr("Officer"), self.officer)
+        general.addRow(tr("Unit"), self.unit)
+        general.addRow(tr("Cases folder"), self.cases)
+        general.addRow(tr("Language"), self.language)
+        lock_row = QHBoxLayout()
+        lock_row.addWidget(self.lock_on)
+        lock_row.addWidget(self.lock_minutes, 1)
+        lock_row.addWidget(QLabel(tr("minutes without input")))
+        general.addRow(tr("Auto-lock"), lock_row)
+        route = QFormLayout()
+        route.addRow(tr("Route"), self.route)
+        route.addRow(tr("Tor program"), self.tor_binary)
+        route.addRow(tr("Extra torrc file"), self.tor_config)
+        route.addRow(tr("Address echo URL"), self.echo_url)
+        evidence = QFormLayout()
+        evidence.addRow(tr("Timestamp authority URL"), self.tsa_url)
+        evidence.addRow(tr("TSA certificate"), self.tsa_cert)
+        evidence.addRow(tr("Extra trusted CA file"), self.origin_ca)
+        evidence.addRow(QLabel(tr("A new CA file or language applies from the next start.")))
+        for layout, title in (
+            (general, tr("General")),
+            (route, tr("Route")),
+            (evidence, tr("Evidence")),
+        ):
+            page = QWidget()
+            page.setLayout(layout)
+            tabs.addTab(page, title)
+        return tabs
+
+    def _lock_toggled(self, on: bool) -> None:
+        self.lock_minutes.setEnabled(on)
+        self.lock_minutes.validate()
+
+    def problems(self) -> list[str]:
+        found = [self.route.problem(), *(field.problem() for field in self.fields())]
+        return [problem for problem in found if problem]
+
+    def validate(self) -> None:
+        problems = self.problems()
+        self.ok_button.setEnabled(not problems)
+        self.summary.setText(
+            tr("Fix this first: {problem}").format(problem=problems[0]) if problems else ""
+        )
+        self.summary.setVisible(bool(problems))
+
+    def chosen(self) -> Settings:
+        """The settings as the dialog shows them."""
+        minutes = int(self.lock_minutes.text()) if self.lock_on.isChecked() else 0
+        return dataclasses.replace(
+            self.settings,
+            officer=self.officer.text().strip(),
+            unit=self.unit.text().strip(),
+            cases_dir=self.cases.text(),
+            language=str(self.language.currentData()),
+            auto_lock_minutes=minutes,
+            route=self.route.route_text(),
+            tor_binary=self.tor_binary.text(),
+            tor_config=self.tor_config.text(),
+            exit_echo_url=self.echo_url.text(),
+            tsa_url=self.tsa_url.text(),
+            tsa_cert=self.tsa_cert.text(),
+            origin_ca_file=self.origin_ca.text(),
+        )
+
+    def _route_tester(self, text: str) -> Callable[[], RouteProbe]:
+        # Resolved now, with the Tor program and torrc as typed: a bad torrc fails at once.
+        tor = Settings(tor_binary=self.tor_binary.text(), tor_config=self.tor_config.text())
+        route = resolve_route(text, tor)
+        echo = self.echo_url.text() or None
+        return lambda: probe_on_scratch_gate(route, echo)
+
+
+def apply_settings(window: "MainWindow", chosen: Settings) -> None:
+    """Make the chosen settings the window's own (the same object everyone reads)."""
+    settings = window.settings
+    restart_needed = (
+        chosen.origin_ca_file != settings.origin_ca_file or chosen.language != settings.language
+    )
+    for field in dataclasses.fields(Settings):
+        setattr(settings, field.name, getattr(chosen, field.name))
+    window.gate.echo_url = settings.exit_echo_url or None
+    window.idle_lock.set_interval(settings.auto_lock_minutes * 60_000)
+    try:
+        route_changed = resolve_route(settings.route, settings) != window.gate.route
+    except WorkstationError:
+        route_changed = True  # apply_route reports the problem
+    if route_changed:
+        window.apply_route(settings.route)  # saves the settings too
+    settings.save()
+    message = tr("Settings saved.")
+    if restart_needed:
+        message += " " + tr("The CA file and language apply from the next start.")
+    window.statusBar().showMessage(message, 8000)
+
+
+def show_settings(window: "MainWindow") -> SettingsDialog:
+    """Open the dialog over the window (not blocking); OK applies it."""
+    route = window.gate.route
+    current = window.settings.route or (route.to_url(redact=False) if route else DEFAULT_ROUTE)
+    dialog = SettingsDialog(window.settings, current, window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.accepted.connect(lambda: apply_settings(window, dialog.chosen()))
+    dialog.open()
+    return dialog
