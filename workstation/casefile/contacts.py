@@ -379,9 +379,10 @@ def _insert(conn: Connection, draft: CheckedDraft, persona_id: int, actor: str, 
     return entry_id
 
 
-def entry_digest(entry: ContactEntry) -> str:
-    """SHA-256 of the entry's canonical form (everything but superseded_by)."""
-    record: dict[str, JsonValue] = {
+def entry_record(entry: ContactEntry) -> dict[str, JsonValue]:
+    """The entry's canonical form (everything but superseded_by): what its audit event
+    hashes, what a package or a transfer carries."""
+    return {
         "id": entry.id,
         "occurred_utc": entry.occurred_utc,
         "recorded_utc": entry.recorded_utc,
@@ -397,7 +398,11 @@ def entry_digest(entry: ContactEntry) -> str:
         "officer": entry.officer,
         "supersedes": entry.supersedes,
     }
-    return hashlib.sha256(canonjson.dumps(record)).hexdigest()
+
+
+def entry_digest(entry: ContactEntry) -> str:
+    """SHA-256 of the entry's canonical form."""
+    return hashlib.sha256(canonjson.dumps(entry_record(entry))).hexdigest()
 
 
 def search_text(entry: ContactEntry) -> str:

@@ -565,22 +565,7 @@ def _lookup_json(saved: saved_lookups.SavedLookup) -> dict[str, JsonValue]:
 
 def contact_record(entry: ContactEntry) -> dict[str, JsonValue]:
     """An entry in the form its audit event hashed (contacts.entry_digest)."""
-    return {
-        "id": entry.id,
-        "occurred_utc": entry.occurred_utc,
-        "recorded_utc": entry.recorded_utc,
-        "persona": entry.persona,
-        "channel": entry.channel,
-        "counterparts": [[c.kind, c.value] for c in entry.counterparts],
-        "direction": entry.direction,
-        "content": entry.content,
-        "is_summary": entry.is_summary,
-        "attachments": [[a.name, a.media_type, a.sha256, a.size] for a in entry.attachments],
-        "evidence_ids": list(entry.evidence_ids),
-        "authorisation_ref": entry.authorisation_ref,
-        "officer": entry.officer,
-        "supersedes": entry.supersedes,
-    }
+    return contact_log.entry_record(entry)
 
 
 def _contact_json(entry: ContactEntry) -> dict[str, JsonValue]:

@@ -185,29 +185,7 @@ class Leaf:
 
 def contact_record(entry: Any) -> bytes:
     """The entry's canonical record: exactly the bytes whose SHA-256 the audit log holds."""
-    record = {
-        "id": entry.id,
-        "occurred_utc": entry.occurred_utc,
-        "recorded_utc": entry.recorded_utc,
-        "persona": entry.persona,
-        "channel": entry.channel,
-        "counterparts": [[c.kind, c.value] for c in entry.counterparts],
-        "direction": entry.direction,
-        "content": entry.content,
-        "is_summary": entry.is_summary,
-        "attachments": [[a.name, a.media_type, a.sha256, a.size] for a in entry.attachments],
-        "evidence_ids": list(entry.evidence_ids),
-        "authorisation_ref": entry.authorisation_ref,
-        "officer": entry.officer,
-        "supersedes": entry.supersedes,
-    }
-    data = canonjson.dumps(record)
-    if hashlib.sha256(data).hexdigest() != contact_records.entry_digest(entry):
-        raise PackageFailed(
-            f"Contact entry {entry.id} cannot be exported: its record form differs from the "
-            "one the audit log hashes (a program error; please report it)."
-        )
-    return data
+    return canonjson.dumps(contact_records.entry_record(entry))
 
 
 def persona_record(persona: Any) -> bytes:
