@@ -14,6 +14,7 @@ A persona's cookies survive between sessions only inside the encrypted case
 
 import hashlib
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QObject, QUrl, Signal
 from PySide6.QtGui import QColor
@@ -113,8 +114,9 @@ class BrowsingIdentities(QObject):
             self.profileCreated.emit(profile)
         return self._profiles[key]
 
-    def clear_session(self, persona: str | None) -> None:
-        """Forget an identity's session state: cookies, HTTP cache, visited links.
+    def clear_session(self, persona: str | None, then: Callable[[], None]) -> None:
+        """Forget an identity's session state: cookies, HTTP cache, visited links; call
+        then() once the cache is really empty (a load racing the clearing can stall).
 
         The profile is off the record, so this is everything a site could recognise it
         by again; the persona's saved cookies in the case are replaced when it closes.
@@ -122,10 +124,17 @@ class BrowsingIdentities(QObject):
         key = self.key(persona)
         profile = self._profiles.get(key)
         if profile is None:
+            then()
             return
+
+        def cleared() -> None:
+            profile.clearHttpCacheCompleted.disconnect(cleared)
+            then()
+
         self._jars[key].clear()
-        profile.clearHttpCache()
         profile.clearAllVisitedLinks()
+        profile.clearHttpCacheCompleted.connect(cleared)
+        profile.clearHttpCache()
 
     def persona_of(self, profile: QWebEngineProfile) -> str | None:
         """The persona a profile belongs to (None: the research identity)."""

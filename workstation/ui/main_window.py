@@ -635,8 +635,6 @@ class MainWindow(QMainWindow):
         """
         persona, gate = self.current_tab().persona, self.gate
         key = BrowsingIdentities.key(persona)
-        if clear_session:
-            self.identities.clear_session(persona)
 
         def done(changed: bool) -> None:
             who = persona or "No persona"
@@ -650,7 +648,14 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(message, 10000)
             self.identityRenewed.emit(who, changed)
 
-        run_in_background(lambda: gate.new_identity(key), done, self._show_error)
+        def renew() -> None:
+            run_in_background(lambda: gate.new_identity(key), done, self._show_error)
+
+        if clear_session:
+            self.statusBar().showMessage("Clearing the identity's cookies and cache…")
+            self.identities.clear_session(persona, renew)
+        else:
+            renew()
 
     def ask_route(self) -> None:
         current = self.gate.route.to_url(redact=True) if self.gate.route else ""
