@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from workstation.errors import LookupFailed, LookupInputError
 from workstation.lookup.asn import parse_cymru
+from workstation.lookup.targets import normalise_domain
 from workstation.lookup.whois import interpret
 from workstation.lookup.whois_parse import (
     decode_answer,
@@ -121,6 +122,13 @@ def test_idn_names_go_out_in_punycode() -> None:
     target = classify_target("B\u00fccher.Example.")
     assert target.query == "xn--bcher-kva.example"
     assert target.shown == "b\u00fccher.example"
+
+
+def test_registration_lookups_ask_about_the_same_domain_as_dns() -> None:
+    # IDNA 2008: "straße.de" is its own domain, not "strasse.de" (Python's idna codec).
+    target = classify_target("stra\u00dfe.de")
+    assert target.query == normalise_domain("stra\u00dfe.de") == "xn--strae-oqa.de"
+    assert target.shown == "stra\u00dfe.de"
 
 
 SAMPLES = [p.read_bytes() for p in sorted(DATA.glob("*.txt"))]

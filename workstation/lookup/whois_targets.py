@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from workstation.errors import LookupInputError
+from workstation.lookup.targets import domain_display, normalise_domain
 from workstation.route.hosts import check_host
 
 TargetKind = Literal["domain", "ip", "asn"]
@@ -91,10 +92,9 @@ def _as_domain(text: str) -> Target:
         raise LookupInputError(
             f"{text!r} looks like an e-mail address; give only the part after @."
         )
-    name = text.rstrip(".").lower()
-    if not name or any(not label for label in name.split(".")):
-        raise LookupInputError(f"{text!r} is not a valid domain name (empty label).")
-    ascii_name = ".".join(_label_to_ascii(label, text) for label in name.split("."))
+    # The one normaliser every lookup uses (IDNA 2008 for ß and ς: "straße.de" is not
+    # "strasse.de"), so WHOIS and RDAP ask about the same domain as DNS does.
+    ascii_name = normalise_domain(text)
     try:
         check_host(ascii_name)
     except ValueError:
@@ -103,27 +103,4 @@ def _as_domain(text: str) -> Target:
         raise LookupInputError(
             f"{text!r} is only a top-level name; give a domain such as example.com."
         )
-    return Target("domain", ascii_name, _to_unicode(ascii_name))
-
-
-def _label_to_ascii(label: str, original: str) -> str:
-    if label.isascii():
-        return label
-    try:
-        return label.encode("idna").decode("ascii")
-    except UnicodeError:
-        raise LookupInputError(
-            f"{original!r} is not a valid internationalised domain name."
-        ) from None
-
-
-def _to_unicode(ascii_name: str) -> str:
-    labels = []
-    for label in ascii_name.split("."):
-        try:
-            labels.append(
-                label.encode("ascii").decode("idna") if label.startswith("xn--") else label
-            )
-        except UnicodeError:
-            labels.append(label)  # a malformed A-label stays as typed
-    return ".".join(labels)
+    return Target("domain", ascii_name, domain_display(ascii_name))
