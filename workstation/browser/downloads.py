@@ -6,6 +6,7 @@ an open case, or without memory-backed storage, the download is refused and the
 officer told why. Downloads larger than the limit are stopped and sealed as partial.
 """
 
+import dataclasses
 import logging
 import secrets
 import shutil
@@ -16,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWebEngineCore import QWebEngineDownloadRequest, QWebEngineProfile
 
 from workstation.casefile import Case
+from workstation.errors import WorkstationError
 from workstation.evidence.snapshot import SealContext, SealedExhibit
 from workstation.evidence.visit import Download, seal_download
 from workstation.paths import volatile_dir
@@ -88,26 +90,23 @@ class DownloadKeeper(QObject):
     ) -> None:
         if not request.isFinished():
             return
-        path = folder / "incoming"
         complete = request.state() == State.DownloadCompleted
         warnings: tuple[str, ...] = ()
         if not complete:
             warnings = (f"the download did not complete ({request.interruptReasonString()})",)
-        try:
-            data = path.read_bytes() if path.exists() else b""
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
         case = self._case()
-        if case is None or (not data and not complete):
-            self.failed.emit("A download could not be kept: " + ", ".join(warnings or ("empty",)))
+        if case is None:
+            shutil.rmtree(folder, ignore_errors=True)
+            self.failed.emit("A download arrived after the case was closed; it was not kept.")
             return
+        # What Qt knows is read here; the file (up to the limit) is read on the worker.
         page = request.page()
-        download = Download(
+        facts = Download(
             source_url=request.url().toString(),
             page_url=page.url().toString() if page is not None else "",
             suggested_name=request.suggestedFileName() or request.downloadFileName(),
             media_type=request.mimeType() or "application/octet-stream",
-            data=data,
+            data=b"",
             started_utc=started,
             finished_utc=utc_now(),
             complete=complete,
@@ -116,6 +115,19 @@ class DownloadKeeper(QObject):
         context = self._context(persona)
 
         def seal() -> SealedExhibit:
-            return seal_download(case, download, context)
+            path = folder / "incoming"
+            try:
+                data = path.read_bytes() if path.exists() else b""
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+            if not data and not complete:
+                raise DownloadNotKept(
+                    "A download could not be kept: " + ", ".join(warnings or ("empty",))
+                )
+            return seal_download(case, dataclasses.replace(facts, data=data), context)
 
         run_in_background(seal, self.sealed.emit, self.failed.emit, owner=self)
+
+
+class DownloadNotKept(WorkstationError):
+    """Nothing of a download arrived to be sealed."""
