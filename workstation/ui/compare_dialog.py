@@ -20,7 +20,17 @@ ADDED = QColor("#1b7f3b")
 REMOVED = QColor("#b3261e")
 
 
-def _screenshot(view: ExhibitView) -> QWidget:
+def scaled_screenshot(view: ExhibitView) -> QImage:
+    """The exhibit's screenshot at display width (null if it has none). Decoding a
+    full-page PNG is slow: callers run this on a worker thread."""
+    artifact = view.artifacts.get("screenshot.png")
+    image = QImage.fromData(artifact.data) if artifact is not None else QImage()
+    if image.isNull():
+        return image
+    return image.scaledToWidth(SHOT_WIDTH, Qt.TransformationMode.SmoothTransformation)
+
+
+def _screenshot(view: ExhibitView, image: QImage) -> QWidget:
     column = QWidget()
     layout = QVBoxLayout(column)
     started = view.manifest.get("started_utc", "")
@@ -28,16 +38,10 @@ def _screenshot(view: ExhibitView) -> QWidget:
     title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     layout.addWidget(title)
     picture = QLabel()
-    artifact = view.artifacts.get("screenshot.png")
-    image = QImage.fromData(artifact.data) if artifact is not None else QImage()
     if image.isNull():
         picture.setText("(no screenshot in this exhibit)")
     else:
-        picture.setPixmap(
-            QPixmap.fromImage(
-                image.scaledToWidth(SHOT_WIDTH, Qt.TransformationMode.SmoothTransformation)
-            )
-        )
+        picture.setPixmap(QPixmap.fromImage(image))
     picture.setAccessibleName(f"Screenshot of exhibit {view.item_id}")
     scroll = QScrollArea()
     scroll.setWidget(picture)
@@ -48,23 +52,28 @@ def _screenshot(view: ExhibitView) -> QWidget:
 class CompareDialog(QDialog):
     """Non-modal: the officer can keep browsing while it is open."""
 
-    def __init__(self, comparison: Comparison, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        comparison: Comparison,
+        shots: tuple[QImage, QImage],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.comparison = comparison
         self.setWindowTitle(
             f"Exhibit {comparison.older.item_id} and exhibit {comparison.newer.item_id}"
         )
         self.setModal(False)
-        shots = QWidget()
-        row = QHBoxLayout(shots)
-        row.addWidget(_screenshot(comparison.older))
-        row.addWidget(_screenshot(comparison.newer))
+        side_by_side = QWidget()
+        row = QHBoxLayout(side_by_side)
+        row.addWidget(_screenshot(comparison.older, shots[0]))
+        row.addWidget(_screenshot(comparison.newer, shots[1]))
         self.report = QPlainTextEdit()
         self.report.setReadOnly(True)
         self.report.setAccessibleName("What changed")
         self._fill_report()
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(shots)
+        splitter.addWidget(side_by_side)
         splitter.addWidget(self.report)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)

@@ -8,7 +8,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QImage, QKeySequence
 from PySide6.QtWebEngineCore import (
     QWebEnginePage,
     qWebEngineChromiumVersion,
@@ -47,7 +47,7 @@ from workstation.route.spec import DEFAULT_ROUTE
 from workstation.settings import Settings, default_officer
 from workstation.ui.browser_tab import BrowserTab
 from workstation.ui.case_outputs import CaseOutputs
-from workstation.ui.compare_dialog import CompareDialog
+from workstation.ui.compare_dialog import CompareDialog, scaled_screenshot
 from workstation.ui.dialogs import NewCaseDialog, PassphraseChangeDialog, UnlockDialog
 from workstation.ui.idle_lock import IdleLock
 from workstation.ui.layout_memory import LayoutMemory
@@ -407,13 +407,15 @@ class MainWindow(QMainWindow):
         if case is None:
             return
 
-        def load() -> Comparison:
-            return compare(exhibit_view(case, older_id), exhibit_view(case, newer_id))
+        def load() -> tuple[Comparison, tuple[QImage, QImage]]:
+            comparison = compare(exhibit_view(case, older_id), exhibit_view(case, newer_id))
+            shots = (scaled_screenshot(comparison.older), scaled_screenshot(comparison.newer))
+            return comparison, shots
 
         run_in_background(load, self._show_comparison, self._show_error)
 
-    def _show_comparison(self, comparison: Comparison) -> None:
-        dialog = CompareDialog(comparison, self)
+    def _show_comparison(self, loaded: tuple[Comparison, tuple[QImage, QImage]]) -> None:
+        dialog = CompareDialog(*loaded, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         self.comparisonShown.emit(dialog)
