@@ -8,7 +8,7 @@ written here, reached through the same route. The system resolver must never be 
 import socket
 import socketserver
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import dns.dnssec
@@ -23,7 +23,7 @@ import dns.zone
 import pytest
 
 from tests.support.knot import Knot, knot, zone_from_data
-from tests.support.lookups import lookup_context, lookup_gate
+from tests.support.lookups import lookup_context, lookup_gate, no_system_resolver
 from tests.support.procs import free_port
 from workstation import canonjson
 from workstation.errors import LookupFailed, LookupInputError, RouteError
@@ -34,36 +34,12 @@ from workstation.lookup.dns_records import evaluate_dnssec, frame, parse_answer
 from workstation.lookup.result import LookupResult
 from workstation.route import GateEvent, RouteGate
 
-__all__ = ["knot", "lookup_context", "lookup_gate"]  # fixtures used by name
+__all__ = ["knot", "lookup_context", "lookup_gate", "no_system_resolver"]  # fixtures used by name
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("no_system_resolver")]
 
-LOOPBACK_LITERALS = {"127.0.0.1", "localhost", b"127.0.0.1", b"localhost"}
 SHOP = "webshop.example."
 RECORD_TYPES = ("A", "AAAA", "MX", "NS", "TXT", "CAA")
-
-
-@pytest.fixture(autouse=True)
-def no_system_resolver(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
-    """Fail if anything in this process asks the system resolver about a real name."""
-    asked: list[object] = []
-    real_getaddrinfo = socket.getaddrinfo
-
-    def guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        asked.append(host)
-        if host not in LOOPBACK_LITERALS:
-            raise AssertionError(f"the system resolver was asked for {host!r}")
-        return real_getaddrinfo(host, *args, **kwargs)
-
-    def refuse(host: Any, *args: Any, **kwargs: Any) -> Any:
-        asked.append(host)
-        raise AssertionError(f"the system resolver was asked for {host!r}")
-
-    monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
-    monkeypatch.setattr(socket, "gethostbyname", refuse)
-    monkeypatch.setattr(socket, "gethostbyname_ex", refuse)
-    yield asked
-    assert all(host in LOOPBACK_LITERALS for host in asked), asked
 
 
 @pytest.fixture

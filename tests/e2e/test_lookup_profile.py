@@ -5,11 +5,9 @@ system resolver must never be asked.
 """
 
 import json
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import dns.message
 import pytest
@@ -18,7 +16,7 @@ from tests.support.cases import PASSPHRASE, fast_case
 from tests.support.cli import run_cli
 from tests.support.http import LoopbackHttpServer, QuietHandler
 from tests.support.knot import Knot, knot
-from tests.support.lookups import lookup_context, lookup_gate
+from tests.support.lookups import lookup_context, lookup_gate, no_system_resolver
 from tests.support.namednet import LoopbackInternet, loopback_internet
 from tests.support.rdapserver import RdapServer, recorded
 from tests.support.testca import TestCA
@@ -31,28 +29,15 @@ from workstation.lookup.email import lookup_email
 from workstation.lookup.profile import run_profile
 from workstation.lookup.result import LookupResult, Pivot
 
-__all__ = ["knot", "lookup_context", "lookup_gate", "loopback_internet"]  # fixtures by name
+__all__ = [
+    "knot",
+    "lookup_context",
+    "lookup_gate",
+    "loopback_internet",
+    "no_system_resolver",
+]  # fixtures by name
 
-pytestmark = pytest.mark.e2e
-
-LOOPBACK = {"127.0.0.1", b"127.0.0.1"}
-
-
-@pytest.fixture(autouse=True)
-def no_system_resolver(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
-    """Fail if anything in this process asks the system resolver about a name."""
-    asked: list[object] = []
-    real_getaddrinfo = socket.getaddrinfo
-
-    def guarded(host: Any, *args: Any, **kwargs: Any) -> Any:
-        asked.append(host)
-        if host not in LOOPBACK:
-            raise AssertionError(f"the system resolver was asked for {host!r}")
-        return real_getaddrinfo(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", guarded)
-    yield asked
-    assert all(host in LOOPBACK for host in asked), asked
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("no_system_resolver")]
 
 
 @pytest.fixture

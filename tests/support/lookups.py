@@ -1,7 +1,9 @@
 """Lookup contexts for tests: every lookup goes through a real route gate and proxy."""
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,3 +33,30 @@ def lookup_gate(tmp_path: Path) -> Iterator[RouteGate]:
 def lookup_context(lookup_gate: RouteGate) -> LookupContext:
     """A LookupContext whose connections all go through lookup_gate; tests set servers."""
     return LookupContext(connector=gate_connector(lookup_gate), timeout=10.0)
+
+
+LOOPBACK_LITERALS = {"127.0.0.1", "localhost", b"127.0.0.1", b"localhost"}
+
+
+@pytest.fixture
+def no_system_resolver(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
+    """Fail if anything in this process asks the system resolver about a real name;
+    yields what it was asked (loopback literals only, or the test fails)."""
+    asked: list[object] = []
+    real_getaddrinfo = socket.getaddrinfo
+
+    def guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        asked.append(host)
+        if host not in LOOPBACK_LITERALS:
+            raise AssertionError(f"the system resolver was asked for {host!r}")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    def refuse(host: Any, *args: Any, **kwargs: Any) -> Any:
+        asked.append(host)
+        raise AssertionError(f"the system resolver was asked for {host!r}")
+
+    monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
+    monkeypatch.setattr(socket, "gethostbyname", refuse)
+    monkeypatch.setattr(socket, "gethostbyname_ex", refuse)
+    yield asked
+    assert all(host in LOOPBACK_LITERALS for host in asked), asked
