@@ -6,7 +6,6 @@ import json
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 from cryptography import x509
@@ -14,7 +13,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from tests.support.cases import PASSPHRASE
 from tests.support.cli import run_cli
-from tests.support.http import LoopbackHttpServer, QuietHandler
+from tests.support.http import LoopbackHttpServer, static_site
 from tests.support.socks import Microsocks
 from tests.support.testca import TestCA
 from workstation.casefile import Case
@@ -28,18 +27,13 @@ SCRIPT = b"fetch('/stock.json').then(r => r.text()).then(t => document.title += 
 STOCK = b'{"cartons": 40}'
 
 
-class Shop(QuietHandler):
-    protocol_version = "HTTP/1.1"
-    files: ClassVar[dict[str, tuple[str, bytes]]] = {
-        "/": ("text/html", PAGE),
-        "/style.css": ("text/css", STYLE),
-        "/more.js": ("text/javascript", SCRIPT),
-        "/stock.json": ("application/json", STOCK),
-    }
-
-    def do_GET(self) -> None:
-        kind, body = self.files.get(self.path, ("text/plain", b"not here"))
-        self.answer(200 if self.path in self.files else 404, kind, body)
+SHOP_FILES = {
+    "/": ("text/html", PAGE),
+    "/style.css": ("text/css", STYLE),
+    "/more.js": ("text/javascript", SCRIPT),
+    "/stock.json": ("application/json", STOCK),
+}
+Shop = static_site(SHOP_FILES)
 
 
 @pytest.fixture

@@ -12,14 +12,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from tests.support.cases import PASSPHRASE
 from tests.support.cli import run_cli
-from tests.support.http import LoopbackHttpServer, QuietHandler
+from tests.support.http import LoopbackHttpServer, static_site
 from tests.support.procs import require_program
 from tests.support.pywb import PywbServer
 from tests.support.socks import Microsocks
@@ -43,18 +43,13 @@ PIXEL = bytes.fromhex(
 )
 
 
-class Shop(QuietHandler):
-    protocol_version = "HTTP/1.1"
-    files: ClassVar[dict[str, tuple[str, bytes]]] = {
-        "/": ("text/html; charset=utf-8", PAGE),
-        "/prices": ("text/html; charset=utf-8", SECOND),
-        "/style.css": ("text/css", STYLE),
-        "/carton.png": ("image/png", PIXEL),
-    }
-
-    def do_GET(self) -> None:
-        kind, body = self.files.get(self.path, ("text/plain", b"not here"))
-        self.answer(200 if self.path in self.files else 404, kind, body)
+SHOP_FILES = {
+    "/": ("text/html; charset=utf-8", PAGE),
+    "/prices": ("text/html; charset=utf-8", SECOND),
+    "/style.css": ("text/css", STYLE),
+    "/carton.png": ("image/png", PIXEL),
+}
+Shop = static_site(SHOP_FILES)
 
 
 @dataclass

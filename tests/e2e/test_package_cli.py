@@ -17,14 +17,14 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from tests.support.cases import PASSPHRASE
 from tests.support.cli import run_cli
-from tests.support.http import LoopbackHttpServer, QuietHandler
+from tests.support.http import LoopbackHttpServer, static_site
 from tests.support.package_caseutils import case_validate
 from tests.support.procs import require_program
 from tests.support.socks import Microsocks
@@ -43,17 +43,12 @@ HIDDEN = b"""<!doctype html><html><head><meta charset="utf-8"><title>Back room</
 STYLE = b"h1 { color: #036; }"
 
 
-class Shop(QuietHandler):
-    protocol_version = "HTTP/1.1"
-    files: ClassVar[dict[str, tuple[str, bytes]]] = {
-        "/": ("text/html; charset=utf-8", PAGE),
-        "/back-room-offer": ("text/html; charset=utf-8", HIDDEN),
-        "/style.css": ("text/css", STYLE),
-    }
-
-    def do_GET(self) -> None:
-        kind, body = self.files.get(self.path, ("text/plain", b"not here"))
-        self.answer(200 if self.path in self.files else 404, kind, body)
+SHOP_FILES = {
+    "/": ("text/html; charset=utf-8", PAGE),
+    "/back-room-offer": ("text/html; charset=utf-8", HIDDEN),
+    "/style.css": ("text/css", STYLE),
+}
+Shop = static_site(SHOP_FILES)
 
 
 @dataclass

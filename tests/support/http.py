@@ -2,6 +2,7 @@
 
 import ssl
 import threading
+from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
 
@@ -48,3 +49,19 @@ class LoopbackHttpServer:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+Files = Mapping[str, tuple[str, bytes]]
+
+
+def static_site(files: Files) -> type[BaseHTTPRequestHandler]:
+    """A keep-alive handler serving files {path: (content type, body)}; 404 otherwise."""
+
+    class StaticSite(QuietHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            kind, body = files.get(self.path, ("text/plain", b"not here"))
+            self.answer(200 if self.path in files else 404, kind, body)
+
+    return StaticSite
