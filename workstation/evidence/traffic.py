@@ -31,7 +31,6 @@ class TrafficJournal:
         self._exchanges: deque[RecordedExchange] = deque()
         self._bytes = 0
         self._lock = threading.Lock()
-        self.dropped = 0  # exchanges forgotten to stay within the limit
 
     def __call__(self, exchange: RecordedExchange) -> None:
         self.add(exchange)
@@ -42,7 +41,6 @@ class TrafficJournal:
             self._bytes += _size(exchange)
             while self._bytes > self._limit and len(self._exchanges) > 1:
                 self._bytes -= _size(self._exchanges.popleft())
-                self.dropped += 1
 
     def between(
         self, persona: str | None, since_utc: str, until_utc: str | None = None
@@ -57,10 +55,3 @@ class TrafficJournal:
                 and e.started_utc >= since_utc
                 and (until_utc is None or e.finished_utc <= until_utc)
             ]
-
-    def clear_persona(self, persona: str | None) -> None:
-        """Forget a persona's traffic (its "new identity" clears its session state)."""
-        with self._lock:
-            kept = deque(e for e in self._exchanges if e.persona != persona)
-            self._exchanges = kept
-            self._bytes = sum(_size(e) for e in kept)

@@ -14,7 +14,6 @@ message beyond which the record is marked truncated.
 """
 
 import asyncio
-import contextlib
 import logging
 import ssl
 from collections.abc import Callable
@@ -401,8 +400,3 @@ def base_url(scheme: str, host: str, port: int) -> str:
     default = 443 if scheme == "https" else 80
     return f"{scheme}://{host if port == default else join_host_port(host, port)}"
 
-
-async def close_quietly(writer: asyncio.StreamWriter) -> None:
-    with contextlib.suppress(Exception):
-        writer.close()
-        await writer.wait_closed()
