@@ -399,4 +399,3 @@ class ExchangeRelay:
 def base_url(scheme: str, host: str, port: int) -> str:
     default = 443 if scheme == "https" else 80
     return f"{scheme}://{host if port == default else join_host_port(host, port)}"
-
