@@ -65,6 +65,7 @@ def resolve_route(route_text: str | None, settings: Settings) -> RouteSpec:
 
 def run_gui(route_text: str | None = None) -> int:
     from workstation.ui.first_run import maybe_start_first_run  # noqa: PLC0415
+    from workstation.ui.i18n import install_translations  # noqa: PLC0415
     from workstation.ui.main_window import MainWindow  # noqa: PLC0415  (Qt widgets load late)
 
     settings = Settings.load()
@@ -85,6 +86,8 @@ def run_gui(route_text: str | None = None) -> int:
     gate.start()
     try:
         app = create_application(gate.port, headless=False, spki_pin=recorder.spki_pin())
+        # Before the window: every text is looked up as its widget is made.
+        install_translations(settings.language)
         window = MainWindow(gate, settings, recorder=recorder)
         window.show()
         # The first start asks who works here, the route and where cases live.

@@ -98,12 +98,14 @@ def test_auto_lock_can_be_off_and_then_its_minutes_are_not_checked(  # type: ign
     assert dialog.chosen().auto_lock_minutes == 0
 
 
-def test_german_is_listed_but_not_yet_chosen(qtbot, dialog: SettingsDialog) -> None:  # type: ignore[no-untyped-def]
+def test_german_can_be_chosen_but_english_is_the_default(qtbot, dialog: SettingsDialog) -> None:  # type: ignore[no-untyped-def]
     box = dialog.language
     german = box.findData("de")
     assert box.currentData() == "en"
-    assert not box.model().flags(box.model().index(german, 0)) & Qt.ItemFlag.ItemIsEnabled
-    assert box.itemData(german, Qt.ItemDataRole.ToolTipRole) == "Translation in progress"
+    assert box.model().flags(box.model().index(german, 0)) & Qt.ItemFlag.ItemIsEnabled
+    assert box.itemData(german, Qt.ItemDataRole.ToolTipRole) is None
+    box.setCurrentIndex(german)
+    assert dialog.chosen().language == "de"
 
 
 def test_good_values_are_saved_and_applied(  # type: ignore[no-untyped-def]

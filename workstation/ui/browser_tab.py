@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 
 from workstation.browser.loading import refused_by_gate, site_http_status
 from workstation.browser.page import WorkstationPage
+from workstation.ui.i18n import translate
 
 
 def normalise_address(text: str) -> QUrl:
@@ -30,6 +31,10 @@ class BrowserTab(QWidget):
         super().__init__(parent)
         self.persona = persona
         self.view = QWebEngineView()
+        self.view.setAccessibleName(translate("BrowserTab", "Web page"))
+        self.view.setAccessibleDescription(
+            translate("BrowserTab", "The page of this tab, loaded through the route")
+        )
         self.page = WorkstationPage(profile, self.view)
         self.view.setPage(self.page)
         self.scroll_area = QScrollArea()

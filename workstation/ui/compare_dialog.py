@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from workstation.evidence.compare import Comparison, ExhibitView, render
+from workstation.ui.i18n import translate
 
 SHOT_WIDTH = 520
 ADDED = QColor("#1b7f3b")
@@ -34,16 +35,25 @@ def _screenshot(view: ExhibitView, image: QImage) -> QWidget:
     column = QWidget()
     layout = QVBoxLayout(column)
     started = view.manifest.get("started_utc", "")
-    title = QLabel(f"Exhibit {view.item_id} — {started}\n{view.control_number}")
+    title = QLabel(
+        translate("CompareDialog", "Exhibit {number} — {started}").format(
+            number=view.item_id, started=started
+        )
+        + "\n"
+        + view.control_number
+    )
     title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     layout.addWidget(title)
     picture = QLabel()
     if image.isNull():
-        picture.setText("(no screenshot in this exhibit)")
+        picture.setText(translate("CompareDialog", "(no screenshot in this exhibit)"))
     else:
         picture.setPixmap(QPixmap.fromImage(image))
-    picture.setAccessibleName(f"Screenshot of exhibit {view.item_id}")
+    picture.setAccessibleName(
+        translate("CompareDialog", "Screenshot of exhibit {number}").format(number=view.item_id)
+    )
     scroll = QScrollArea()
+    scroll.setAccessibleName(picture.accessibleName())
     scroll.setWidget(picture)
     layout.addWidget(scroll, 1)
     return column
@@ -61,7 +71,9 @@ class CompareDialog(QDialog):
         super().__init__(parent)
         self.comparison = comparison
         self.setWindowTitle(
-            f"Exhibit {comparison.older.item_id} and exhibit {comparison.newer.item_id}"
+            translate("CompareDialog", "Exhibit {older} and exhibit {newer}").format(
+                older=comparison.older.item_id, newer=comparison.newer.item_id
+            )
         )
         self.setModal(False)
         side_by_side = QWidget()
@@ -70,7 +82,13 @@ class CompareDialog(QDialog):
         row.addWidget(_screenshot(comparison.newer, shots[1]))
         self.report = QPlainTextEdit()
         self.report.setReadOnly(True)
-        self.report.setAccessibleName("What changed")
+        self.report.setAccessibleName(translate("CompareDialog", "What changed"))
+        self.report.setAccessibleDescription(
+            translate(
+                "CompareDialog",
+                "Lines only in the newer capture start with +, lines only in the older with -",
+            )
+        )
         self._fill_report()
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(side_by_side)

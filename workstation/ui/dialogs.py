@@ -1,4 +1,4 @@
-"""Small dialogs: create a case, unlock a case, set the route."""
+"""Small dialogs: create a case, unlock a case, change its passphrase."""
 
 from collections.abc import Callable
 from pathlib import Path
@@ -19,17 +19,25 @@ from PySide6.QtWidgets import (
 
 from workstation.casefile import Commodity
 from workstation.paths import cases_dir
+from workstation.ui.i18n import QT_TRANSLATE_NOOP, translate
 
 MIN_PASSPHRASE_LENGTH = 8
+# Translated where shown (commodity_label).
 COMMODITY_LABELS = {
-    Commodity.DRUGS: "Drugs",
-    Commodity.CITES: "Protected species (CITES)",
-    Commodity.ARMS: "Weapons",
-    Commodity.EXCISE: "Excise goods",
-    Commodity.IPR: "Counterfeits (IPR)",
-    Commodity.UNDERVALUATION: "Undervaluation",
-    Commodity.OTHER: "Other",
+    Commodity.DRUGS: QT_TRANSLATE_NOOP("Dialogs", "Drugs"),
+    Commodity.CITES: QT_TRANSLATE_NOOP("Dialogs", "Protected species (CITES)"),
+    Commodity.ARMS: QT_TRANSLATE_NOOP("Dialogs", "Weapons"),
+    Commodity.EXCISE: QT_TRANSLATE_NOOP("Dialogs", "Excise goods"),
+    Commodity.IPR: QT_TRANSLATE_NOOP("Dialogs", "Counterfeits (IPR)"),
+    Commodity.UNDERVALUATION: QT_TRANSLATE_NOOP("Dialogs", "Undervaluation"),
+    Commodity.OTHER: QT_TRANSLATE_NOOP("Dialogs", "Other"),
 }
+
+
+def commodity_label(commodity: Commodity) -> str:
+    """The commodity area in the window's language (the stored value if it is unknown)."""
+    label = COMMODITY_LABELS.get(commodity)
+    return translate("Dialogs", label) if label else str(commodity)
 
 
 def ok_cancel(dialog: QDialog, on_ok: Callable[[], None]) -> QDialogButtonBox:
@@ -47,35 +55,39 @@ class NewCaseDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("New case")
-        self.reference = QLineEdit()
-        self.reference.setPlaceholderText("e.g. 2026-0412 web shop tablets")
-        self.requesting_unit = QLineEdit()
-        self.legal_basis = QLineEdit()
-        self.legal_basis.setPlaceholderText("Authorisation or legal basis reference")
+        self.setWindowTitle(translate("Dialogs", "New case"))
+        self.reference = named_field(translate("Dialogs", "Case reference"))
+        self.reference.setPlaceholderText(translate("Dialogs", "e.g. 2026-0412 web shop tablets"))
+        self.requesting_unit = named_field(translate("Dialogs", "Requesting unit"))
+        self.legal_basis = named_field(translate("Dialogs", "Legal basis"))
+        self.legal_basis.setPlaceholderText(
+            translate("Dialogs", "Authorisation or legal basis reference")
+        )
         self.commodity = QComboBox()
+        self.commodity.setAccessibleName(translate("Dialogs", "Commodity area"))
         for commodity in Commodity:
-            self.commodity.addItem(COMMODITY_LABELS[commodity], commodity.value)
-        self.location = QLineEdit(str(cases_dir()))
-        browse = QPushButton("Browse…")
+            self.commodity.addItem(commodity_label(commodity), commodity.value)
+        self.location = named_field(translate("Dialogs", "Folder for the case"), str(cases_dir()))
+        browse = QPushButton(translate("Dialogs", "Browse…"))
+        browse.setAccessibleName(translate("Dialogs", "Browse for the folder"))
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
         row.addWidget(self.location)
         row.addWidget(browse)
-        self.passphrase = QLineEdit()
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.repeat = QLineEdit()
-        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020")
+        self.passphrase = secret_field(translate("Dialogs", "Passphrase"))
+        self.passphrase.setAccessibleDescription(
+            translate("Dialogs", "At least {count} characters").format(count=MIN_PASSPHRASE_LENGTH)
+        )
+        self.repeat = secret_field(translate("Dialogs", "Repeat passphrase"))
+        self.error = error_label()
         form = QFormLayout(self)
-        form.addRow("Case reference", self.reference)
-        form.addRow("Requesting unit", self.requesting_unit)
-        form.addRow("Legal basis", self.legal_basis)
-        form.addRow("Commodity area", self.commodity)
-        form.addRow("Folder", row)
-        form.addRow("Passphrase", self.passphrase)
-        form.addRow("Repeat passphrase", self.repeat)
+        form.addRow(translate("Dialogs", "Case reference"), self.reference)
+        form.addRow(translate("Dialogs", "Requesting unit"), self.requesting_unit)
+        form.addRow(translate("Dialogs", "Legal basis"), self.legal_basis)
+        form.addRow(translate("Dialogs", "Commodity area"), self.commodity)
+        form.addRow(translate("Dialogs", "Folder"), row)
+        form.addRow(translate("Dialogs", "Passphrase"), self.passphrase)
+        form.addRow(translate("Dialogs", "Repeat passphrase"), self.repeat)
         form.addRow(self.error)
         form.addRow(ok_cancel(self, self._check))
 
@@ -88,7 +100,9 @@ class NewCaseDialog(QDialog):
         }
 
     def _browse(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, "Folder for the case", self.location.text())
+        chosen = QFileDialog.getExistingDirectory(
+            self, translate("Dialogs", "Folder for the case"), self.location.text()
+        )
         if chosen:
             self.location.setText(chosen)
 
@@ -98,13 +112,15 @@ class NewCaseDialog(QDialog):
 
     def problem(self) -> str:
         if not self.reference.text().strip():
-            return "Give the case a reference."
+            return translate("Dialogs", "Give the case a reference.")
         if len(self.passphrase.text()) < MIN_PASSPHRASE_LENGTH:
-            return f"The passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters."
+            return translate("Dialogs", "The passphrase needs at least {count} characters.").format(
+                count=MIN_PASSPHRASE_LENGTH
+            )
         if self.passphrase.text() != self.repeat.text():
-            return "The two passphrases differ."
+            return translate("Dialogs", "The two passphrases differ.")
         if self.case_path().exists():
-            return f"{self.case_path()} already exists."
+            return translate("Dialogs", "{path} already exists.").format(path=self.case_path())
         return ""
 
     def _check(self) -> None:
@@ -119,16 +135,22 @@ class UnlockDialog(QDialog):
 
     def __init__(self, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Open case")
-        self.passphrase = QLineEdit()
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        form = QFormLayout(self)
-        self.remember = QCheckBox("Remember on this PC (the passphrase keeps working)")
-        self.remember.setToolTip(
-            "Keeps an unlock secret in this account's keyring; leave it off on shared PCs."
+        self.setWindowTitle(translate("Dialogs", "Open case"))
+        self.passphrase = secret_field(
+            translate("Dialogs", "Passphrase for {name}").format(name=path.name)
         )
-        form.addRow(QLabel(f"Passphrase for {path.name}"))
-        form.addRow("Passphrase", self.passphrase)
+        form = QFormLayout(self)
+        self.remember = QCheckBox(
+            translate("Dialogs", "Remember on this PC (the passphrase keeps working)")
+        )
+        self.remember.setToolTip(
+            translate(
+                "Dialogs",
+                "Keeps an unlock secret in this account's keyring; leave it off on shared PCs.",
+            )
+        )
+        form.addRow(QLabel(translate("Dialogs", "Passphrase for {name}").format(name=path.name)))
+        form.addRow(translate("Dialogs", "Passphrase"), self.passphrase)
         form.addRow(self.remember)
         form.addRow(ok_cancel(self, self.accept))
 
@@ -138,24 +160,25 @@ class PassphraseChangeDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Change the case passphrase")
-        self.old = _secret_field()
-        self.new = _secret_field()
-        self.repeat = _secret_field()
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020")
+        self.setWindowTitle(translate("Dialogs", "Change the case passphrase"))
+        self.old = secret_field(translate("Dialogs", "Current passphrase"))
+        self.new = secret_field(translate("Dialogs", "New passphrase"))
+        self.repeat = secret_field(translate("Dialogs", "Repeat new passphrase"))
+        self.error = error_label()
         form = QFormLayout(self)
-        form.addRow("Current passphrase", self.old)
-        form.addRow("New passphrase", self.new)
-        form.addRow("Repeat new passphrase", self.repeat)
+        form.addRow(translate("Dialogs", "Current passphrase"), self.old)
+        form.addRow(translate("Dialogs", "New passphrase"), self.new)
+        form.addRow(translate("Dialogs", "Repeat new passphrase"), self.repeat)
         form.addRow(self.error)
         form.addRow(ok_cancel(self, self._check))
 
     def problem(self) -> str:
         if len(self.new.text()) < MIN_PASSPHRASE_LENGTH:
-            return f"The new passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters."
+            return translate(
+                "Dialogs", "The new passphrase needs at least {count} characters."
+            ).format(count=MIN_PASSPHRASE_LENGTH)
         if self.new.text() != self.repeat.text():
-            return "The two new passphrases differ."
+            return translate("Dialogs", "The two new passphrases differ.")
         return ""
 
     def _check(self) -> None:
@@ -165,7 +188,23 @@ class PassphraseChangeDialog(QDialog):
             self.accept()
 
 
-def _secret_field() -> QLineEdit:
-    field = QLineEdit()
+def named_field(name: str, text: str = "") -> QLineEdit:
+    """A line edit with the name a screen reader announces (its label's text)."""
+    field = QLineEdit(text)
+    field.setAccessibleName(name)
+    return field
+
+
+def secret_field(name: str) -> QLineEdit:
+    field = named_field(name)
     field.setEchoMode(QLineEdit.EchoMode.Password)
     return field
+
+
+def error_label() -> QLabel:
+    """Where a form says what is wrong; read out as the form's problem."""
+    label = QLabel()
+    label.setAccessibleName(translate("Dialogs", "Problem"))
+    label.setStyleSheet("color: #b00020")
+    label.setWordWrap(True)
+    return label

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFormLayout,
@@ -31,6 +31,7 @@ from workstation.paths import cases_dir, ensure_private_dir
 from workstation.route import RouteSpec
 from workstation.route.spec import DEFAULT_ROUTE
 from workstation.settings import Settings, default_officer
+from workstation.ui.i18n import translate
 from workstation.ui.settings_dialog import (
     CheckedField,
     RouteChooser,
@@ -45,12 +46,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CONTEXT = "FirstRun"
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate(CONTEXT, text)
-
 
 def explanation(text: str) -> QLabel:
     label = QLabel(text)
@@ -61,16 +56,22 @@ def explanation(text: str) -> QLabel:
 class OfficerPage(QWizardPage):
     def __init__(self, settings: Settings) -> None:
         super().__init__()
-        self.setTitle(tr("Who is working here"))
-        self.setSubTitle(tr("Your name and unit go into every exhibit and audit entry you make."))
+        self.setTitle(translate("FirstRun", "Who is working here"))
+        self.setSubTitle(
+            translate(
+                "FirstRun", "Your name and unit go into every exhibit and audit entry you make."
+            )
+        )
         self.officer = QLineEdit(settings.officer or default_officer())
-        self.officer.setAccessibleName(tr("Officer name"))
+        self.officer.setAccessibleName(translate("FirstRun", "Officer name"))
         self.unit = QLineEdit(settings.unit)
-        self.unit.setAccessibleName(tr("Unit"))
-        self.unit.setPlaceholderText(tr("e.g. Customs investigation, internet unit"))
+        self.unit.setAccessibleName(translate("FirstRun", "Unit"))
+        self.unit.setPlaceholderText(
+            translate("FirstRun", "e.g. Customs investigation, internet unit")
+        )
         form = QFormLayout(self)
-        form.addRow(tr("Officer name"), self.officer)
-        form.addRow(tr("Unit"), self.unit)
+        form.addRow(translate("FirstRun", "Officer name"), self.officer)
+        form.addRow(translate("FirstRun", "Unit"), self.unit)
         self.officer.textChanged.connect(self.completeChanged)
 
     def isComplete(self) -> bool:
@@ -80,11 +81,12 @@ class OfficerPage(QWizardPage):
 class RoutePage(QWizardPage):
     def __init__(self, route_text: str) -> None:
         super().__init__()
-        self.setTitle(tr("The route out"))
+        self.setTitle(translate("FirstRun", "The route out"))
         self.setSubTitle(
-            tr(
+            translate(
+                "FirstRun",
                 "Everything the workstation sends leaves through this route, and nothing "
-                "leaves without it. Test it before you go on."
+                "leaves without it. Test it before you go on.",
             )
         )
         self.chooser = RouteChooser(route_text)
@@ -92,10 +94,11 @@ class RoutePage(QWizardPage):
         layout.addWidget(self.chooser)
         layout.addWidget(
             explanation(
-                tr(
+                translate(
+                    "FirstRun",
                     "Managed Tor needs no set-up. A unit's proxy is written "
                     "socks5://HOST:PORT or http://HOST:PORT, with USER:PASSWORD@ if it asks "
-                    "for a login."
+                    "for a login.",
                 )
             )
         )
@@ -109,18 +112,21 @@ class RoutePage(QWizardPage):
 class CasesPage(QWizardPage):
     def __init__(self, settings: Settings) -> None:
         super().__init__()
-        self.setTitle(tr("Where cases live"))
+        self.setTitle(translate("FirstRun", "Where cases live"))
         self.setSubTitle(
-            tr("Each case is one encrypted folder. Choose where new cases are proposed.")
+            translate(
+                "FirstRun",
+                "Each case is one encrypted folder. Choose where new cases are proposed.",
+            )
         )
         self.folder = CheckedField(
-            tr("Cases folder"),
+            translate("FirstRun", "Cases folder"),
             settings.cases_dir or str(cases_dir()),
             folder_problem,
             browse=choose_folder,
         )
         form = QFormLayout(self)
-        form.addRow(tr("Cases folder"), self.folder)
+        form.addRow(translate("FirstRun", "Cases folder"), self.folder)
         self.folder.changed.connect(self.completeChanged)
         self.folder.validate()
 
@@ -131,12 +137,16 @@ class CasesPage(QWizardPage):
 class FirstCasePage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
-        self.setTitle(tr("Your first case"))
-        self.setSubTitle(tr("The workstation is set up. Settings (Ctrl+,) changes any of this."))
-        self.create_now = QRadioButton(tr("Create your first case now"))
-        self.create_now.setAccessibleName(tr("Create your first case now"))
-        self.later = QRadioButton(tr("Later"))
-        self.later.setAccessibleName(tr("Create a case later"))
+        self.setTitle(translate("FirstRun", "Your first case"))
+        self.setSubTitle(
+            translate(
+                "FirstRun", "The workstation is set up. Settings (Ctrl+,) changes any of this."
+            )
+        )
+        self.create_now = QRadioButton(translate("FirstRun", "Create your first case now"))
+        self.create_now.setAccessibleName(translate("FirstRun", "Create your first case now"))
+        self.later = QRadioButton(translate("FirstRun", "Later"))
+        self.later.setAccessibleName(translate("FirstRun", "Create a case later"))
         choices = QButtonGroup(self)
         choices.addButton(self.create_now)
         choices.addButton(self.later)
@@ -154,8 +164,8 @@ class FirstRunWizard(QWizard):
     def __init__(self, window: "MainWindow", parent: QWidget | None = None) -> None:
         super().__init__(parent or window)
         self.main_window = window
-        self.setWindowTitle(tr("Set up the workstation"))
-        self.setAccessibleName(tr("First-run set-up"))
+        self.setWindowTitle(translate("FirstRun", "Set up the workstation"))
+        self.setAccessibleName(translate("FirstRun", "First-run set-up"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         settings = window.settings
@@ -210,9 +220,9 @@ class FirstRunWizard(QWizard):
         except OSError as exc:
             log.warning("the cases folder could not be made: %s", exc)
             self.main_window.statusBar().showMessage(
-                tr("The cases folder {folder} could not be made: {reason}").format(
-                    folder=settings.cases_dir, reason=exc.strerror or exc
-                ),
+                translate(
+                    "FirstRun", "The cases folder {folder} could not be made: {reason}"
+                ).format(folder=settings.cases_dir, reason=exc.strerror or exc),
                 15000,
             )
         self.main_window.apply_route(self.route_page.chooser.route_text())  # saves the settings

@@ -31,6 +31,7 @@ from workstation.lookup.context import Cancelled, Connector, LookupContext
 from workstation.lookup.kinds import OFFLINE_KINDS, run_lookup
 from workstation.lookup.profile import ProfileStep, plan, run_profile
 from workstation.lookup.targets import classify
+from workstation.ui.i18n import translate
 
 log = logging.getLogger(__name__)
 
@@ -266,4 +267,6 @@ def officer_message(kind: str, error: Exception) -> str:
     """What the officer reads about a failed lookup: our own plain messages, or a pointer."""
     if isinstance(error, WorkstationError):
         return str(error)
-    return f"The {kind} lookup failed unexpectedly ({type(error).__name__}); see the log."
+    return translate(
+        "LookupRunner", "The {kind} lookup failed unexpectedly ({error}); see the log."
+    ).format(kind=kind, error=type(error).__name__)

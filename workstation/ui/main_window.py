@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QTabBar,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
@@ -33,7 +34,7 @@ from workstation.app import resolve_route
 from workstation.browser.autocapture import AutoCapture
 from workstation.browser.downloads import DownloadKeeper
 from workstation.browser.exit_record import exit_record
-from workstation.browser.identities import RESEARCH_LABEL, BrowsingIdentities, persona_colour
+from workstation.browser.identities import BrowsingIdentities, persona_colour
 from workstation.browser.snapshot import SnapshotJob, png_bytes
 from workstation.canonjson import JsonValue
 from workstation.casefile import Case
@@ -46,9 +47,10 @@ from workstation.route import RouteGate
 from workstation.route.spec import DEFAULT_ROUTE
 from workstation.settings import Settings, default_officer
 from workstation.ui.browser_tab import BrowserTab
-from workstation.ui.case_outputs import CaseOutputs
+from workstation.ui.case_outputs import CaseOutputs, install_case_output_actions
 from workstation.ui.compare_dialog import CompareDialog, scaled_screenshot
 from workstation.ui.dialogs import NewCaseDialog, PassphraseChangeDialog, UnlockDialog
+from workstation.ui.i18n import translate
 from workstation.ui.idle_lock import IdleLock
 from workstation.ui.layout_memory import LayoutMemory
 from workstation.ui.page_menu import PageMenu
@@ -56,7 +58,7 @@ from workstation.ui.panes.contacts import ContactPane
 from workstation.ui.panes.explorer import CaseExplorer
 from workstation.ui.panes.lookups import LookupPane, LookupRoute
 from workstation.ui.panes.personas import PersonaPane
-from workstation.ui.persona_bar import PersonaBar, persona_icon
+from workstation.ui.persona_bar import PersonaBar, persona_icon, research_label
 from workstation.ui.route_indicator import RouteIndicator
 from workstation.ui.settings_dialog import SettingsDialog, show_settings
 from workstation.ui.shortcuts import (
@@ -76,8 +78,13 @@ SNAPSHOT_SHORTCUT = SNAPSHOT_KEYS[0]
 LOOKUP_SHORTCUT = LOOKUP_SELECTION_KEYS[0]
 
 
+def native_keys(keys: str) -> str:
+    """Keys as this keyboard labels them, in the window's language ("Strg+Umschalt+S")."""
+    return QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
+
+
 def tab_title(persona: str | None, title: str) -> str:
-    text = (title or "New tab")[:40]
+    text = (title or translate("MainWindow", "New tab"))[:40]
     return f"{persona} · {text}" if persona else text
 
 
@@ -88,15 +95,15 @@ class PersonaStrip(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setAccessibleName(self.tr("Browsing identity"))
+        self.setAccessibleName(translate("MainWindow", "Browsing identity"))
         self.persona: str | None = None
         self.show_persona(None)
 
     def show_persona(self, persona: str | None) -> None:
         self.persona = persona
         colour = persona_colour(persona).name()
-        who = persona or RESEARCH_LABEL
-        self.setText(self.tr("Browsing as {who}").format(who=who))
+        who = persona or research_label()
+        self.setText(translate("MainWindow", "Browsing as {who}").format(who=who))
         self.setAccessibleDescription(self.text())
         self.setProperty("colour", colour)
         # The persona colours are dark enough for white text in light and dark themes.
@@ -151,8 +158,13 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._sync_address)
         self.setCentralWidget(central)
         self.address = QLineEdit()
-        self.address.setAccessibleName("Address")
-        self.address.setPlaceholderText("Address")
+        self.address.setAccessibleName(translate("MainWindow", "Address"))
+        self.address.setAccessibleDescription(
+            translate(
+                "MainWindow", "The web address of this tab; type one and press Enter to go there"
+            )
+        )
+        self.address.setPlaceholderText(translate("MainWindow", "Address"))
         self.address.returnPressed.connect(self._navigate_from_address)
         self.route_indicator = RouteIndicator(gate)
         self.explorer = CaseExplorer()
@@ -160,7 +172,7 @@ class MainWindow(QMainWindow):
         self.contact_pane = ContactPane()
         self.lookup_pane = LookupPane(LookupRoute(gate, self.identities, self.persona_bar.current))
         self.case_label = QLabel()
-        self.case_label.setAccessibleName("Open case")
+        self.case_label.setAccessibleName(translate("MainWindow", "Current case"))
         self.statusBar().addPermanentWidget(self.case_label)
         self._build_actions()
         self._build_toolbar()
@@ -216,63 +228,100 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         web = QWebEnginePage.WebAction
         # Keys: see assign_shortcuts in _build_workspace.
-        self.back_action = self._web_action("Back", None, web.Back)
-        self.forward_action = self._web_action("Forward", None, web.Forward)
-        self.reload_action = self._web_action("Reload", None, web.Reload)
-        self.new_tab_action = self._action("New tab", None, self.open_new_tab)
+        self.back_action = self._web_action(translate("MainWindow", "Back"), None, web.Back)
+        self.forward_action = self._web_action(
+            translate("MainWindow", "Forward"), None, web.Forward
+        )
+        self.reload_action = self._web_action(translate("MainWindow", "Reload"), None, web.Reload)
+        self.new_tab_action = self._action(
+            translate("MainWindow", "New tab"), None, self.open_new_tab
+        )
         self.close_tab_action = self._action(
-            "Close tab", None, lambda: self.close_tab(self.tabs.currentIndex())
+            translate("MainWindow", "Close tab"),
+            None,
+            lambda: self.close_tab(self.tabs.currentIndex()),
         )
-        self.focus_address_action = self._action("Address bar", None, self._focus_address)
-        self.snapshot_action = self._action("Snapshot", None, self.take_snapshot)
+        self.focus_address_action = self._action(
+            translate("MainWindow", "Address bar"), None, self._focus_address
+        )
+        self.snapshot_action = self._action(
+            translate("MainWindow", "Snapshot"), None, self.take_snapshot
+        )
         self.snapshot_action.setToolTip(
-            f"Seal what is on screen into the case ({SNAPSHOT_SHORTCUT})"
+            translate("MainWindow", "Seal what is on screen into the case ({keys})").format(
+                keys=native_keys(SNAPSHOT_SHORTCUT)
+            )
         )
-        self.new_case_action = self._action("New case…", None, self.new_case)
-        self.open_case_action = self._action("Open case…", None, self.open_case_dialog)
-        self.close_case_action = self._action("Close case", None, self.close_case)
-        self.lock_case_action = self._action("Lock case", None, self.lock_case)
-        self.passphrase_action = self._action("Change passphrase…", None, self.change_passphrase)
-        self.unlock_case_action = self._action("Unlock case…", None, self.unlock_case)
-        self.about_action = self._action("About", None, self.show_about)
+        self.new_case_action = self._action(
+            translate("MainWindow", "New case…"), None, self.new_case
+        )
+        self.open_case_action = self._action(
+            translate("MainWindow", "Open case…"), None, self.open_case_dialog
+        )
+        self.close_case_action = self._action(
+            translate("MainWindow", "Close case"), None, self.close_case
+        )
+        self.lock_case_action = self._action(
+            translate("MainWindow", "Lock case"), None, self.lock_case
+        )
+        self.passphrase_action = self._action(
+            translate("MainWindow", "Change passphrase…"), None, self.change_passphrase
+        )
+        self.unlock_case_action = self._action(
+            translate("MainWindow", "Unlock case…"), None, self.unlock_case
+        )
+        self.about_action = self._action(translate("MainWindow", "About"), None, self.show_about)
         self.new_contact_action = self._action(
-            "New contact entry…", None, self.contact_pane.new_entry
+            translate("MainWindow", "New contact entry…"), None, self.contact_pane.new_entry
         )
-        self.set_route_action = self._action("Set route…", None, self.ask_route)
+        self.set_route_action = self._action(
+            translate("MainWindow", "Set route…"), None, self.ask_route
+        )
         self.exit_identity_action = self._action(
-            "Show exit identity", None, self.show_exit_identity
+            translate("MainWindow", "Show exit identity"), None, self.show_exit_identity
         )
         self.new_identity_action = self._action(
-            "New identity for this tab's persona",
+            translate("MainWindow", "New identity for this tab's persona"),
             None,
             lambda: self.new_identity(),  # noqa: PLW0108 - triggered's "checked" must not reach it
         )
         self.new_identity_clear_action = self._action(
-            "New identity and clear this persona's cookies and cache",
+            translate("MainWindow", "New identity and clear this persona's cookies and cache"),
             None,
             lambda: self.new_identity(clear_session=True),
         )
-        self.auto_capture_action = self._action("Capture every page visited", None, lambda: None)
+        self.auto_capture_action = self._action(
+            translate("MainWindow", "Capture every page visited"), None, lambda: None
+        )
         self.auto_capture_action.setCheckable(True)
         self.auto_capture_action.setToolTip(
-            "Seal each page you visit (its traffic as WARC and its text) into the case"
+            translate(
+                "MainWindow",
+                "Seal each page you visit (its traffic as WARC and its text) into the case",
+            )
         )
         self.auto_capture_action.toggled.connect(self._auto_capture_toggled)
-        self.report_action = QAction("Final report…", self)
+        self.report_action = QAction(translate("MainWindow", "Final report…"), self)
         self.report_action.setToolTip(
-            "The case's report (PDF or HTML): the exhibits selected in the case explorer, "
-            "or all of them"
+            translate(
+                "MainWindow",
+                "The case's report (PDF or HTML): the exhibits selected in the case explorer, "
+                "or all of them",
+            )
         )
         self.report_action.triggered.connect(self.make_report)
         self.case_outputs = CaseOutputs(self)
         self.case_outputs.progress.connect(lambda text: self.statusBar().showMessage(text))
         self.case_outputs.failed.connect(self._show_error)
         self.case_outputs.reportWritten.connect(
-            lambda path: self.statusBar().showMessage(f"The report was written to {path}.", 10000)
+            lambda path: self.statusBar().showMessage(
+                translate("MainWindow", "The report was written to {path}.").format(path=path),
+                10000,
+            )
         )
 
     def _build_toolbar(self) -> None:
-        bar = QToolBar("Navigation")
+        bar = QToolBar(translate("MainWindow", "Navigation"))
         bar.setObjectName("navigation")  # the layout memory finds it by name
         bar.setMovable(False)
         for action in (self.back_action, self.forward_action, self.reload_action):
@@ -284,7 +333,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(bar)
 
     def _build_menus(self) -> None:
-        case_menu = self.menuBar().addMenu("&Case")
+        case_menu = self.menuBar().addMenu(translate("MainWindow", "&Case"))
         for action in (
             self.new_case_action,
             self.open_case_action,
@@ -297,7 +346,8 @@ class MainWindow(QMainWindow):
             self.report_action,
         ):
             case_menu.addAction(action)
-        browse_menu = self.menuBar().addMenu("&Browse")
+        self.case_output_actions = install_case_output_actions(self, case_menu)
+        browse_menu = self.menuBar().addMenu(translate("MainWindow", "&Browse"))
         for action in (
             self.new_tab_action,
             self.close_tab_action,
@@ -305,13 +355,14 @@ class MainWindow(QMainWindow):
             self.snapshot_action,
         ):
             browse_menu.addAction(action)
-        route_menu = self.menuBar().addMenu("&Route")
+        route_menu = self.menuBar().addMenu(translate("MainWindow", "&Route"))
         route_menu.addAction(self.set_route_action)
         route_menu.addAction(self.exit_identity_action)
         route_menu.addAction(self.new_identity_action)
         route_menu.addAction(self.new_identity_clear_action)
-        self.lookup_menu = self.menuBar().addMenu("&Lookup")  # filled by _build_lookups
-        self.help_menu = help_menu = self.menuBar().addMenu("&Help")
+        # Filled by _build_lookups.
+        self.lookup_menu = self.menuBar().addMenu(translate("MainWindow", "&Lookup"))
+        self.help_menu = help_menu = self.menuBar().addMenu(translate("MainWindow", "&Help"))
         help_menu.addAction(self.about_action)
 
     def _build_case_docks(self) -> None:
@@ -321,9 +372,9 @@ class MainWindow(QMainWindow):
         )
         self.docks: dict[str, QDockWidget] = {}
         for name, title, pane, area in (
-            ("explorer", "Case", self.explorer, right),
-            ("personas", "Personas", self.persona_pane, right),
-            ("contacts", "Contact log", self.contact_pane, bottom),
+            ("explorer", translate("MainWindow", "Case"), self.explorer, right),
+            ("personas", translate("MainWindow", "Personas"), self.persona_pane, right),
+            ("contacts", translate("MainWindow", "Contact log"), self.contact_pane, bottom),
         ):
             dock = QDockWidget(title, self)
             dock.setObjectName(name)
@@ -356,23 +407,25 @@ class MainWindow(QMainWindow):
 
     def _build_workspace(self) -> None:
         """Settings, cheat sheet, layout memory, the page menu, and every shortcut."""
-        self.settings_action = self._action(self.tr("Settings…"), None, self.open_settings)
+        self.settings_action = self._action(
+            translate("MainWindow", "Settings…"), None, self.open_settings
+        )
         self.shortcuts_action = self._action(
-            self.tr("Keyboard shortcuts"), None, self.show_shortcuts
+            translate("MainWindow", "Keyboard shortcuts"), None, self.show_shortcuts
         )
         # Docks start small, so at 1366×768 the page keeps most of the window.
         self.resizeDocks([self.docks["contacts"]], [200], Qt.Orientation.Vertical)
         self.resizeDocks([self.docks["explorer"]], [320], Qt.Orientation.Horizontal)
         self.layout_memory = LayoutMemory(self, self.settings)
         self.reset_layout_action = self._action(
-            self.tr("Reset layout"), None, self.layout_memory.reset
+            translate("MainWindow", "Reset layout"), None, self.layout_memory.reset
         )
-        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        view_menu = self.menuBar().addMenu(translate("MainWindow", "&View"))
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
         view_menu.addAction(self.reset_layout_action)
-        tools_menu = self.menuBar().addMenu(self.tr("&Tools"))
+        tools_menu = self.menuBar().addMenu(translate("MainWindow", "&Tools"))
         tools_menu.addAction(self.settings_action)
         help_menu = self.help_menu
         help_menu.insertAction(self.about_action, self.shortcuts_action)
@@ -429,17 +482,23 @@ class MainWindow(QMainWindow):
             if ok:
                 self.take_snapshot()
             else:
-                self._show_error(f"{url} could not be loaded again; nothing was captured.")
+                self._show_error(
+                    translate(
+                        "MainWindow", "{url} could not be loaded again; nothing was captured."
+                    ).format(url=url)
+                )
 
         tab.page.loadFinished.connect(loaded)
-        self.statusBar().showMessage(f"Capturing {url} again…")
+        self.statusBar().showMessage(
+            translate("MainWindow", "Capturing {url} again…").format(url=url)
+        )
         tab.navigate(url)
 
     # -- lookups pane (issue 6) ------------------------------------------
 
     def _build_lookups(self) -> None:
         """The lookups dock (tabbed with the contact log), its actions and its menu."""
-        dock = QDockWidget("Lookups", self)
+        dock = QDockWidget(translate("MainWindow", "Lookups"), self)
         dock.setObjectName("lookups")
         dock.setWidget(self.lookup_pane)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
@@ -450,13 +509,20 @@ class MainWindow(QMainWindow):
         self.lookup_pane.errorRaised.connect(self._show_error)
         self.tabs.currentChanged.connect(lambda _index: self.lookup_pane.refresh_identity())
         self.lookup_selection_action = self._action(
-            "Look up selection", None, self.look_up_selection
+            translate("MainWindow", "Look up selection"), None, self.look_up_selection
         )
         self.lookup_selection_action.setToolTip(
-            f"Profile of the text selected on the page, else of the site's host ({LOOKUP_SHORTCUT})"
+            translate(
+                "MainWindow",
+                "Profile of the text selected on the page, else of the site's host ({keys})",
+            ).format(keys=native_keys(LOOKUP_SHORTCUT))
         )
-        self.lookup_site_action = self._action("Look up this site", None, self.look_up_site)
-        self.lookup_site_action.setToolTip("Profile of this tab's site: headers, certificate, DNS")
+        self.lookup_site_action = self._action(
+            translate("MainWindow", "Look up this site"), None, self.look_up_site
+        )
+        self.lookup_site_action.setToolTip(
+            translate("MainWindow", "Profile of this tab's site: headers, certificate, DNS")
+        )
         for action in (self.lookup_selection_action, self.lookup_site_action):
             self.lookup_menu.addAction(action)
         self.lookup_menu.addSeparator()
@@ -466,14 +532,18 @@ class MainWindow(QMainWindow):
         page = self.current_tab().page
         target = page.selectedText().strip() or page.url().host()
         if not target:
-            self._show_error("Select text on the page, or open a site, to look it up.")
+            self._show_error(
+                translate("MainWindow", "Select text on the page, or open a site, to look it up.")
+            )
             return
         self._run_lookup(target)
 
     def look_up_site(self) -> None:
         url = self.current_tab().page.url()
         if not url.host():
-            self._show_error("Open a site first: this tab shows no web address.")
+            self._show_error(
+                translate("MainWindow", "Open a site first: this tab shows no web address.")
+            )
             return
         host = f"[{url.host()}]" if ":" in url.host() else url.host()
         port = f":{url.port()}" if url.port() >= 0 else ""
@@ -507,12 +577,21 @@ class MainWindow(QMainWindow):
         if self.auto_capture is not None:
             self.auto_capture.watch(tab.page, persona, BrowsingIdentities.key(persona))
         index = self.tabs.addTab(tab, persona_icon(persona), tab_title(persona, ""))
+        self._name_close_button(index)
         tab.titleChanged.connect(lambda title, t=tab: self._retitle(t, title))
         tab.page.urlChanged.connect(lambda _url, t=tab: self._url_changed(t))
         tab.page.loadFinished.connect(lambda ok, t=tab: self._load_finished(t, ok))
         self.tabs.setCurrentIndex(index)
         self.address.setFocus()
         return tab
+
+    def _name_close_button(self, index: int) -> None:
+        """Qt leaves a tab's close button nameless: say what it does to screen readers."""
+        bar = self.tabs.tabBar()
+        for side in (QTabBar.ButtonPosition.RightSide, QTabBar.ButtonPosition.LeftSide):
+            button = bar.tabButton(index, side)
+            if button is not None:
+                button.setAccessibleName(translate("MainWindow", "Close tab"))
 
     def _restore_persona_state(self, case: Case, persona: str) -> None:
         """Bring back the persona's cookies from the case (logged-in sessions survive)."""
@@ -561,7 +640,12 @@ class MainWindow(QMainWindow):
     def _load_finished(self, tab: BrowserTab, ok: bool) -> None:
         url = tab.page.url().toString()
         if not ok:
-            self.statusBar().showMessage(f"Could not load {url}: check the route status.", 10000)
+            self.statusBar().showMessage(
+                translate("MainWindow", "Could not load {url}: check the route status.").format(
+                    url=url
+                ),
+                10000,
+            )
             self.route_indicator.refresh()  # a failed load is news about the route
         if self.case is not None and url:
             case = self.case
@@ -575,7 +659,10 @@ class MainWindow(QMainWindow):
     def _download_sealed(self, exhibit: SealedExhibit) -> None:
         name = exhibit.manifest.as_dict()["artifacts"][0]["name"]
         self.statusBar().showMessage(
-            f"Download {name} kept as evidence: {exhibit.control_number[:16]}…", 10000
+            translate("MainWindow", "Download {name} kept as evidence: {number}…").format(
+                name=name, number=exhibit.control_number[:16]
+            ),
+            10000,
         )
         self.explorer.reload()
         self.exhibitSealed.emit(exhibit)
@@ -601,7 +688,10 @@ class MainWindow(QMainWindow):
         run_in_background(
             lambda: case.update_metadata(auto_capture=on),
             lambda _meta: self.statusBar().showMessage(
-                f"Automatic capture is {'on' if on else 'off'} for this case.", 6000
+                translate("MainWindow", "Automatic capture is on for this case.")
+                if on
+                else translate("MainWindow", "Automatic capture is off for this case."),
+                6000,
             ),
             self._show_error,
         )
@@ -610,19 +700,25 @@ class MainWindow(QMainWindow):
 
     def _route_text(self) -> str:
         route = self.gate.route
-        return route.describe() if route is not None else "none"
+        return route.describe() if route is not None else "none"  # recorded: not translated
 
     def show_exit_identity(self) -> None:
         """Where the current tab's identity comes out, as the outside world sees it."""
         persona, gate = self.current_tab().persona, self.gate
-        who = persona or "No persona"
-        self.statusBar().showMessage(f"Asking the route where {who} comes out…")
+        who = persona or research_label()
+        self.statusBar().showMessage(
+            translate("MainWindow", "Asking the route where {who} comes out…").format(who=who)
+        )
 
         def shown(record: dict[str, Any]) -> None:
-            address = record.get("address") or "unknown"
+            address = record.get("address") or translate("MainWindow", "unknown")
             country = f" ({record['country']})" if record.get("country") else ""
             detail = record.get("via") or record.get("detail") or ""
-            self.statusBar().showMessage(f"{who} comes out at {address}{country}. {detail}")
+            self.statusBar().showMessage(
+                translate("MainWindow", "{who} comes out at {address}{country}. {detail}").format(
+                    who=who, address=address, country=country, detail=detail
+                )
+            )
             self.exitIdentityShown.emit(record)
 
         run_in_background(
@@ -639,14 +735,19 @@ class MainWindow(QMainWindow):
         key = BrowsingIdentities.key(persona)
 
         def done(changed: bool) -> None:
-            who = persona or "No persona"
-            cleared = " Its cookies and cache were cleared." if clear_session else ""
+            who = persona or research_label()
             message = (
-                f"{who} has a new identity: new connections use fresh circuits.{cleared}"
+                translate(
+                    "MainWindow", "{who} has a new identity: new connections use fresh circuits."
+                )
                 if changed
-                else f"This route cannot give {who} a new identity; the connections were cut."
-                + cleared
-            )
+                else translate(
+                    "MainWindow",
+                    "This route cannot give {who} a new identity; the connections were cut.",
+                )
+            ).format(who=who)
+            if clear_session:
+                message += " " + translate("MainWindow", "Its cookies and cache were cleared.")
             self.statusBar().showMessage(message, 10000)
             self.identityRenewed.emit(who, changed)
 
@@ -654,7 +755,9 @@ class MainWindow(QMainWindow):
             run_in_background(lambda: gate.new_identity(key), done, self._show_error)
 
         if clear_session:
-            self.statusBar().showMessage("Clearing the identity's cookies and cache…")
+            self.statusBar().showMessage(
+                translate("MainWindow", "Clearing the identity's cookies and cache…")
+            )
             self.identities.clear_session(persona, renew)
         else:
             renew()
@@ -663,9 +766,12 @@ class MainWindow(QMainWindow):
         current = self.gate.route.to_url(redact=True) if self.gate.route else ""
         text, accepted = QInputDialog.getText(
             self,
-            "Route",
-            "tor (managed Tor, the default), socks5://HOST:PORT, http://HOST:PORT,\n"
-            "or a proxy reached through Tor: tor+socks5://… / tor+http://…",
+            translate("MainWindow", "Route"),
+            translate(
+                "MainWindow",
+                "tor (managed Tor, the default), socks5://HOST:PORT, http://HOST:PORT,\n"
+                "or a proxy reached through Tor: tor+socks5://… / tor+http://…",
+            ),
             text=current or DEFAULT_ROUTE,
         )
         if accepted:
@@ -705,11 +811,13 @@ class MainWindow(QMainWindow):
             case.update_metadata(**changes)
             return case
 
-        self.statusBar().showMessage("Creating the case…")
+        self.statusBar().showMessage(translate("MainWindow", "Creating the case…"))
         run_in_background(create, self.set_case, self._show_error)
 
     def open_case_dialog(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, "Open case", str(self.cases_folder()))
+        chosen = QFileDialog.getExistingDirectory(
+            self, translate("MainWindow", "Open case"), str(self.cases_folder())
+        )
         if chosen:
             self.open_case_asking(Path(chosen))
 
@@ -730,7 +838,7 @@ class MainWindow(QMainWindow):
         )
 
     def open_case(self, path: Path, passphrase: str, *, remember: bool = False) -> None:
-        self.statusBar().showMessage("Unlocking the case…")
+        self.statusBar().showMessage(translate("MainWindow", "Unlocking the case…"))
         officer = self._officer()
 
         def unlock() -> Case:
@@ -751,7 +859,9 @@ class MainWindow(QMainWindow):
         old, new = dialog.old.text(), dialog.new.text()
         run_in_background(
             lambda: case.change_passphrase(old, new),
-            lambda _none: self.statusBar().showMessage("The case passphrase was changed.", 8000),
+            lambda _none: self.statusBar().showMessage(
+                translate("MainWindow", "The case passphrase was changed."), 8000
+            ),
             self._show_error,
         )
 
@@ -762,7 +872,9 @@ class MainWindow(QMainWindow):
         self.timestamper.case = case
         self.auto_capture_on = False
         if case is not None:
-            self.statusBar().showMessage(f"Case {case.path.name} is open.", 5000)
+            self.statusBar().showMessage(
+                translate("MainWindow", "Case {name} is open.").format(name=case.path.name), 5000
+            )
             run_in_background(
                 lambda: case.metadata().auto_capture,
                 functools.partial(self._auto_capture_loaded, case),
@@ -808,8 +920,11 @@ class MainWindow(QMainWindow):
         self._locked_path = self.case.path
         self.set_case(None)
         self.statusBar().showMessage(
-            f"Case {self._locked_path.name} was locked after a period without input. "
-            "Case ▸ Unlock case… opens it again."
+            translate(
+                "MainWindow",
+                "Case {name} was locked after a period without input. "
+                "Case ▸ Unlock case… opens it again.",
+            ).format(name=self._locked_path.name)
         )
         self._update_case_state()
 
@@ -820,9 +935,18 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         QMessageBox.about(
             self,
-            f"About {APP_NAME}",
-            f"<b>{APP_NAME}</b><br>Version {tool_version()}, build {build_hash()}<br>"
-            f"Qt WebEngine {qWebEngineVersion()!s}, Chromium {qWebEngineChromiumVersion()!s}",
+            translate("MainWindow", "About {name}").format(name=APP_NAME),
+            translate(
+                "MainWindow",
+                "<b>{name}</b><br>Version {version}, build {build}<br>"
+                "Qt WebEngine {webengine}, Chromium {chromium}",
+            ).format(
+                name=APP_NAME,
+                version=tool_version(),
+                build=build_hash(),
+                webengine=qWebEngineVersion(),
+                chromium=qWebEngineChromiumVersion(),
+            ),
         )
 
     def _auto_capture_loaded(self, case: Case, on: bool) -> None:
@@ -849,7 +973,9 @@ class MainWindow(QMainWindow):
         title = f"{self.case.path.name} — {APP_NAME}" if self.case else APP_NAME
         self.setWindowTitle(title)
         self.case_label.setText(
-            f"Case: {self.case.path.name}" if self.case else "No case open (Case ▸ New case…)"
+            translate("MainWindow", "Case: {name}").format(name=self.case.path.name)
+            if self.case
+            else translate("MainWindow", "No case open (Case ▸ New case…)")
         )
 
     def _officer(self) -> str:
@@ -859,14 +985,22 @@ class MainWindow(QMainWindow):
 
     def take_snapshot(self) -> None:
         if self.case is None:
-            self._show_error("Open or create a case before taking a snapshot.")
+            self._show_error(
+                translate("MainWindow", "Open or create a case before taking a snapshot.")
+            )
             return
         if self._snapshot is not None:
-            self.statusBar().showMessage("A snapshot is already being taken.", 4000)
+            self.statusBar().showMessage(
+                translate("MainWindow", "A snapshot is already being taken."), 4000
+            )
             return
         tab = self.current_tab()
         if tab.refused_by_route:
-            self._show_error("This page was not loaded: the route refused it. Nothing to seal.")
+            self._show_error(
+                translate(
+                    "MainWindow", "This page was not loaded: the route refused it. Nothing to seal."
+                )
+            )
             return
         job = SnapshotJob(
             tab.view,
@@ -874,6 +1008,7 @@ class MainWindow(QMainWindow):
             surface=tab,
             site_status=tab.site_error_status,
             parent=self,
+            # Recorded in the manifest: evidence stays in the tool's one language.
             warnings=["the page was still loading when the snapshot was taken"]
             if tab.loading
             else None,
@@ -884,14 +1019,16 @@ class MainWindow(QMainWindow):
         self._snapshot = job
         self._snapshot_persona = tab.persona
         self.snapshot_action.setEnabled(False)
-        self.statusBar().showMessage("Taking a snapshot…")
+        self.statusBar().showMessage(translate("MainWindow", "Taking a snapshot…"))
         job.start()
 
     def _captured(self, page: CapturedPage, image: Any) -> None:
         self._snapshot = None
         case = self.case
         if case is None:
-            self._snapshot_failed("The case was closed before the snapshot was sealed.")
+            self._snapshot_failed(
+                translate("MainWindow", "The case was closed before the snapshot was sealed.")
+            )
             return
         persona, gate, recorder = self._snapshot_persona, self.gate, self.recorder
 
@@ -904,7 +1041,7 @@ class MainWindow(QMainWindow):
             exit_identity = exit_record(gate, BrowsingIdentities.key(persona))
             return seal_page(case, sealed_page, context.with_extra(exit=exit_identity))
 
-        self.statusBar().showMessage("Sealing the snapshot…")
+        self.statusBar().showMessage(translate("MainWindow", "Sealing the snapshot…"))
         run_in_background(seal, self._sealed, self._snapshot_failed)
 
     def seal_context(self, persona: str | None = None) -> SealContext:
@@ -919,23 +1056,43 @@ class MainWindow(QMainWindow):
         self._update_case_state()
         self.explorer.reload()
         self.contact_pane.latest_exhibit = exhibit.item_id
-        note = " (partial: " + "; ".join(exhibit.warnings) + ")" if exhibit.warnings else ""
-        self.statusBar().showMessage(f"Sealed. Control number {exhibit.control_number}{note}")
+        note = (
+            " "
+            + translate("MainWindow", "(partial: {warnings})").format(
+                warnings="; ".join(exhibit.warnings)
+            )
+            if exhibit.warnings
+            else ""
+        )
+        self.statusBar().showMessage(
+            translate("MainWindow", "Sealed. Control number {number}{note}").format(
+                number=exhibit.control_number, note=note
+            )
+        )
         self.exhibitSealed.emit(exhibit)
         self.timestamper.stamp(exhibit)
 
     def _timestamped(self, control_number: str, result: dict[str, Any]) -> None:
         status = {
-            "granted": "timestamped",
-            "queued": "timestamp queued (authority unreachable; retried later)",
-        }.get(str(result.get("status")), f"timestamp failed: {result.get('reason')}")
-        self.statusBar().showMessage(f"Control number {control_number}: {status}", 15000)
+            "granted": translate("MainWindow", "timestamped"),
+            "queued": translate(
+                "MainWindow", "timestamp queued (authority unreachable; retried later)"
+            ),
+        }.get(str(result.get("status"))) or translate(
+            "MainWindow", "timestamp failed: {reason}"
+        ).format(reason=result.get("reason"))
+        self.statusBar().showMessage(
+            translate("MainWindow", "Control number {number}: {status}").format(
+                number=control_number, status=status
+            ),
+            15000,
+        )
         self.timestampReported.emit(control_number, result)
 
     def _snapshot_failed(self, reason: str) -> None:
         self._snapshot = None
         self._update_case_state()
-        self._show_error(f"Snapshot failed: {reason}")
+        self._show_error(translate("MainWindow", "Snapshot failed: {reason}").format(reason=reason))
         self.snapshotFailed.emit(reason)
 
     def _show_error(self, message: str) -> None:

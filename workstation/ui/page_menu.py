@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QDialog, QMenu
 from workstation.casefile import parse_counterpart
 from workstation.errors import WorkstationError
 from workstation.ui.browser_tab import BrowserTab
+from workstation.ui.i18n import translate
 from workstation.ui.panes.contacts import ContactDialog
 
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ class PageMenu(QObject):
 
     def menu_for(self, tab: BrowserTab, context: PageContext) -> QMenu:
         menu = QMenu(tab.view)
-        menu.setAccessibleName(self.tr("Page menu"))
+        menu.setAccessibleName(translate("PageMenu", "Page menu"))
         if context.editable and context.from_chromium:
             self._add_edit_actions(menu, tab)
         elif context.selected_text:
@@ -110,7 +111,7 @@ class PageMenu(QObject):
             self._add_link_actions(menu, tab, context.link_url)
         if context.image_url and context.from_chromium:
             save = tab.view.pageAction(QWebEnginePage.WebAction.DownloadImageToDisk)
-            save.setText(self.tr("Save image into the case"))
+            save.setText(translate("PageMenu", "Save image into the case"))
             menu.addAction(save)
         if menu.actions():
             menu.addSeparator()
@@ -124,28 +125,38 @@ class PageMenu(QObject):
         return menu
 
     def _add_selection_actions(self, menu: QMenu, tab: BrowserTab, text: str) -> None:
-        label = self.tr("Look up “{text}”").replace("{text}", shortened(text))
+        label = translate("PageMenu", "Look up “{text}”").format(text=shortened(text))
         self._item(menu, "page-look-up-selection", label, lambda: self.look_up(text))
         self._item(
             menu,
             "page-add-to-contact-log",
-            self.tr("Add to contact log…"),
+            translate("PageMenu", "Add to contact log…"),
             lambda: self.add_to_contact_log(tab, text),
         )
-        self._item(menu, "page-copy", self.tr("Copy"), lambda: self.copy(text))
+        self._item(menu, "page-copy", translate("PageMenu", "Copy"), lambda: self.copy(text))
 
     def _add_link_actions(self, menu: QMenu, tab: BrowserTab, url: str) -> None:
         if menu.actions():
             menu.addSeparator()
-        self._item(menu, "page-look-up-link", self.tr("Look up link"), lambda: self.look_up(url))
+        self._item(
+            menu,
+            "page-look-up-link",
+            translate("PageMenu", "Look up link"),
+            lambda: self.look_up(url),
+        )
         opener = self._item(
             menu,
             "page-open-link",
-            self.tr("Open link in new tab (same identity)"),
+            translate("PageMenu", "Open link in new tab (same identity)"),
             lambda: self.open_in_new_tab(tab, url),
         )
         opener.setEnabled(openable(url))
-        self._item(menu, "page-copy-link", self.tr("Copy link address"), lambda: self.copy(url))
+        self._item(
+            menu,
+            "page-copy-link",
+            translate("PageMenu", "Copy link address"),
+            lambda: self.copy(url),
+        )
 
     @staticmethod
     def _add_edit_actions(menu: QMenu, tab: BrowserTab) -> None:
@@ -187,10 +198,12 @@ class PageMenu(QObject):
         """The contact log's new-entry dialog, with the text as counterpart or content."""
         pane = self._window.contact_pane
         if pane.case is None:
-            pane.errorRaised.emit(self.tr("Open or create a case first."))
+            pane.errorRaised.emit(translate("PageMenu", "Open or create a case first."))
             return
         if not pane.personas:
-            pane.errorRaised.emit(self.tr("Add a persona first: every contact is made under one."))
+            pane.errorRaised.emit(
+                translate("PageMenu", "Add a persona first: every contact is made under one.")
+            )
             return
         dialog = ContactDialog(pane.personas, pane, latest_exhibit=pane.latest_exhibit)
         if tab.persona in pane.personas:

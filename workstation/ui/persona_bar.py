@@ -9,7 +9,13 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-from workstation.browser.identities import RESEARCH_LABEL, persona_colour
+from workstation.browser.identities import persona_colour
+from workstation.ui.i18n import translate
+
+
+def research_label() -> str:
+    """The research identity's name as the window shows it (identities.RESEARCH_LABEL)."""
+    return translate("PersonaBar", "No persona")
 
 
 def persona_icon(persona: str | None) -> QIcon:
@@ -25,10 +31,13 @@ class PersonaBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.label = QLabel("Browsing as")
+        self.label = QLabel(translate("PersonaBar", "Browsing as"))
         self.box = QComboBox()
-        self.box.setAccessibleName("Browsing as persona")
-        self.box.setToolTip("Choosing another persona opens a new tab as that persona")
+        self.box.setAccessibleName(translate("PersonaBar", "Browsing as persona"))
+        self.box.setToolTip(
+            translate("PersonaBar", "Choosing another persona opens a new tab as that persona")
+        )
+        self.label.setBuddy(self.box)
         self.box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 0, 6, 0)
@@ -41,7 +50,7 @@ class PersonaBar(QWidget):
     def set_personas(self, aliases: list[str]) -> None:
         self.box.blockSignals(True)
         self.box.clear()
-        self.box.addItem(persona_icon(None), RESEARCH_LABEL, None)
+        self.box.addItem(persona_icon(None), research_label(), None)
         for alias in aliases:
             self.box.addItem(persona_icon(alias), alias, alias)
         self.box.blockSignals(False)

@@ -5,6 +5,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from workstation.route import RouteGate, RouteHealth
 from workstation.route.status import RouteStatus
+from workstation.ui.i18n import translate
 from workstation.ui.workers import run_in_background
 
 HEALTH_INTERVAL_MS = 10000
@@ -28,11 +29,11 @@ class RouteIndicator(QLabel):
         self._checking = False
         self._again = False
         self.last_health: RouteHealth | None = None
-        self.setAccessibleName("Route status")
+        self.setAccessibleName(translate("RouteIndicator", "Route status"))
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.refresh)
         self._timer.start(HEALTH_INTERVAL_MS)
-        self._show("checking", "Route: checking…", "")
+        self._show("checking", translate("RouteIndicator", "Route: checking…"), "")
         # Reports arrive on tor's threads; the signal hands them to the GUI thread.
         self.statusReported.connect(self._on_status)
         report = self.statusReported.emit
@@ -43,9 +44,12 @@ class RouteIndicator(QLabel):
 
     def _on_status(self, status: RouteStatus) -> None:
         if status.state == "starting":
-            self._show("checking", f"Route: {status.detail}", status.detail)
+            route_text = translate("RouteIndicator", "Route: {route}").format(route=status.detail)
+            self._show("checking", route_text, status.detail)
         elif status.state in ("failed", "stopped"):
-            self._show("down", "Route down: nothing can load", status.detail)
+            self._show(
+                "down", translate("RouteIndicator", "Route down: nothing can load"), status.detail
+            )
         else:
             self.refresh()
 
@@ -58,8 +62,11 @@ class RouteIndicator(QLabel):
         if self._gate.route is None:
             self._show(
                 "down",
-                "No route out: pages will not load",
-                "No route is configured. Nothing leaves this PC until one is set (Route menu).",
+                translate("RouteIndicator", "No route out: pages will not load"),
+                translate(
+                    "RouteIndicator",
+                    "No route is configured. Nothing leaves this PC until one is set (Route menu).",
+                ),
             )
             return
         self._checking = True
@@ -68,13 +75,19 @@ class RouteIndicator(QLabel):
     def _on_health(self, health: RouteHealth) -> None:
         self.last_health = health
         if health.ok:
-            self._show("ok", f"Route: {health.route_description}", health.detail)
+            text = translate("RouteIndicator", "Route: {route}").format(
+                route=health.route_description
+            )
+            self._show("ok", text, health.detail)
         else:
-            self._show("down", f"Route down: {health.route_description}", health.detail)
+            text = translate("RouteIndicator", "Route down: {route}").format(
+                route=health.route_description
+            )
+            self._show("down", text, health.detail)
         self._checked()
 
     def _on_error(self, message: str) -> None:
-        self._show("down", "Route check failed", message)
+        self._show("down", translate("RouteIndicator", "Route check failed"), message)
         self._checked()
 
     def _checked(self) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -42,6 +42,7 @@ from workstation.route import ExitIdentity, RouteGate, RouteSpec, parse_route
 from workstation.route.exit_identity import parse_echo_url
 from workstation.route.spec import DEFAULT_ROUTE
 from workstation.settings import DEFAULT_LANGUAGE, Settings
+from workstation.ui.i18n import translate
 from workstation.ui.workers import run_in_background
 
 if TYPE_CHECKING:
@@ -49,17 +50,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CONTEXT = "Settings"
 MIN_LOCK_MINUTES = 1
 MAX_LOCK_MINUTES = 240
 TOR_READY_TIMEOUT = 180.0  # a first Tor bootstrap can take a few minutes
 EXIT_TIMEOUT = 30.0
 ERROR_STYLE = "color: #b00020"
-LANGUAGES = (("English", "en", True), ("Deutsch", "de", False))  # name, code, complete
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate(CONTEXT, text)
+# Each in its own name; a language whose translation is not complete is listed, disabled.
+LANGUAGES = (("English", "en", True), ("Deutsch", "de", True))  # name, code, complete
 
 
 # -- checks: "" when the value is fine, else what is wrong -----------------------------
@@ -79,11 +76,15 @@ def file_problem(text: str, what: str, *, program: bool = False) -> str:
         return ""
     path = Path(text.strip()).expanduser()
     if not path.exists():
-        return tr("{what}: {path} does not exist.").format(what=what, path=path)
+        return translate("Settings", "{what}: {path} does not exist.").format(what=what, path=path)
     if not path.is_file():
-        return tr("{what}: {path} is a folder, not a file.").format(what=what, path=path)
+        return translate("Settings", "{what}: {path} is a folder, not a file.").format(
+            what=what, path=path
+        )
     if program and not os.access(path, os.X_OK):
-        return tr("{what}: {path} is not a program that can be run.").format(what=what, path=path)
+        return translate("Settings", "{what}: {path} is not a program that can be run.").format(
+            what=what, path=path
+        )
     return ""
 
 
@@ -97,9 +98,9 @@ def url_problem(text: str, what: str) -> str:
     except ValueError:
         parts = None
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-        return tr("{what} must be a web address starting with http:// or https://.").format(
-            what=what
-        )
+        return translate(
+            "Settings", "{what} must be a web address starting with http:// or https://."
+        ).format(what=what)
     return ""
 
 
@@ -119,7 +120,7 @@ def minutes_problem(text: str) -> str:
     except ValueError:
         minutes = 0
     if not MIN_LOCK_MINUTES <= minutes <= MAX_LOCK_MINUTES:
-        return tr("Auto-lock takes whole minutes from {low} to {high}.").format(
+        return translate("Settings", "Auto-lock takes whole minutes from {low} to {high}.").format(
             low=MIN_LOCK_MINUTES, high=MAX_LOCK_MINUTES
         )
     return ""
@@ -128,12 +129,12 @@ def minutes_problem(text: str) -> str:
 def folder_problem(text: str) -> str:
     """Where cases live: an existing folder, or one that can be made in an existing one."""
     if not text.strip():
-        return tr("Choose a folder for the cases.")
+        return translate("Settings", "Choose a folder for the cases.")
     path = Path(text.strip()).expanduser()
     if path.exists() and not path.is_dir():
-        return tr("{path} is a file, not a folder.").format(path=path)
+        return translate("Settings", "{path} is a file, not a folder.").format(path=path)
     if not path.exists() and not path.parent.is_dir():
-        return tr("{path} cannot be made: {parent} does not exist.").format(
+        return translate("Settings", "{path} cannot be made: {parent} does not exist.").format(
             path=path, parent=path.parent
         )
     return ""
@@ -153,10 +154,12 @@ class RouteProbe:
         exit_ = self.exit
         if exit_.address:
             country = f" ({exit_.country})" if exit_.country else ""
-            return tr("The route works. Sites see {address}{country}, via {via}.").format(
-                address=exit_.address, country=country, via=exit_.via
-            )
-        return tr("The route works ({via}). {detail}").format(via=exit_.via, detail=exit_.detail)
+            return translate(
+                "Settings", "The route works. Sites see {address}{country}, via {via}."
+            ).format(address=exit_.address, country=country, via=exit_.via)
+        return translate("Settings", "The route works ({via}). {detail}").format(
+            via=exit_.via, detail=exit_.detail
+        )
 
 
 def probe_route(
@@ -169,7 +172,7 @@ def probe_route(
     """Wait for the gate's route, check it answers, learn its exit. Blocks: worker only."""
     route = gate.route
     if route is None:
-        raise RouteUnavailable(tr("No route is set."))
+        raise RouteUnavailable(translate("Settings", "No route is set."))
     if route.uses_tor:
         gate.wait_ready(ready_timeout)
     health = gate.check_health()
@@ -205,23 +208,25 @@ class RouteChooser(QWidget):
         super().__init__(parent)
         self.tester: Callable[[str], Callable[[], RouteProbe]] | None = None
         self._generation = 0
-        self.tor_choice = QRadioButton(tr("Managed Tor (recommended)"))
-        self.tor_choice.setAccessibleName(tr("Route: managed Tor"))
-        self.proxy_choice = QRadioButton(tr("A proxy of the unit"))
-        self.proxy_choice.setAccessibleName(tr("Route: a proxy"))
+        self.tor_choice = QRadioButton(translate("Settings", "Managed Tor (recommended)"))
+        self.tor_choice.setAccessibleName(translate("Settings", "Route: managed Tor"))
+        self.proxy_choice = QRadioButton(translate("Settings", "A proxy of the unit"))
+        self.proxy_choice.setAccessibleName(translate("Settings", "Route: a proxy"))
         choices = QButtonGroup(self)
         choices.addButton(self.tor_choice)
         choices.addButton(self.proxy_choice)
         self.proxy_url = QLineEdit()
-        self.proxy_url.setAccessibleName(tr("Proxy URL"))
+        self.proxy_url.setAccessibleName(translate("Settings", "Proxy URL"))
         self.proxy_url.setPlaceholderText("socks5://HOST:PORT, http://HOST:PORT, tor+socks5://…")
-        self.error = error_label(tr("Route problem"))
-        self.test_button = QPushButton(tr("Test route"))
-        self.test_button.setAccessibleName(tr("Test route"))
-        self.test_button.setToolTip(tr("Bring the route up and show where it comes out"))
+        self.error = error_label(translate("Settings", "Route problem"))
+        self.test_button = QPushButton(translate("Settings", "Test route"))
+        self.test_button.setAccessibleName(translate("Settings", "Test route"))
+        self.test_button.setToolTip(
+            translate("Settings", "Bring the route up and show where it comes out")
+        )
         self.test_button.clicked.connect(self.test)
         self.result = QLabel()
-        self.result.setAccessibleName(tr("Route test result"))
+        self.result.setAccessibleName(translate("Settings", "Route test result"))
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._layout()
@@ -255,7 +260,7 @@ class RouteChooser(QWidget):
 
     def problem(self) -> str:
         if self.proxy_choice.isChecked() and not self.proxy_url.text().strip():
-            return tr("Type the proxy's address, e.g. socks5://10.1.2.3:1080.")
+            return translate("Settings", "Type the proxy's address, e.g. socks5://10.1.2.3:1080.")
         return route_problem(self.route_text())
 
     def _edited(self) -> None:
@@ -279,7 +284,9 @@ class RouteChooser(QWidget):
         generation = self._generation
         self.test_button.setEnabled(False)
         self.result.setStyleSheet("")
-        self.result.setText(tr("Testing the route… (managed Tor may need a minute to start)"))
+        self.result.setText(
+            translate("Settings", "Testing the route… (managed Tor may need a minute to start)")
+        )
         run_in_background(
             work,
             lambda probe: self._passed(generation, probe),
@@ -300,7 +307,9 @@ class RouteChooser(QWidget):
             return
         self.test_button.setEnabled(True)
         self.result.setStyleSheet(ERROR_STYLE)
-        self.result.setText(tr("The route does not work: {reason}").format(reason=message))
+        self.result.setText(
+            translate("Settings", "The route does not work: {reason}").format(reason=message)
+        )
         self.testFailed.emit(message)
 
 
@@ -332,13 +341,13 @@ class CheckedField(QWidget):
         self.edit = QLineEdit(text)
         self.edit.setAccessibleName(name)
         self.edit.setPlaceholderText(placeholder)
-        self.error = error_label(tr("{name}: problem").format(name=name))
+        self.error = error_label(translate("Settings", "{name}: problem").format(name=name))
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.edit, 1)
         if browse is not None:
-            button = QPushButton(tr("Browse…"))
-            button.setAccessibleName(tr("Browse for {name}").format(name=name))
+            button = QPushButton(translate("Settings", "Browse…"))
+            button.setAccessibleName(translate("Settings", "Browse for {name}").format(name=name))
             button.clicked.connect(lambda: self._browse(browse))
             row.addWidget(button)
         layout = QVBoxLayout(self)
@@ -367,24 +376,26 @@ class CheckedField(QWidget):
 
 
 def choose_file(parent: QWidget, current: str) -> str:
-    return QFileDialog.getOpenFileName(parent, tr("Choose a file"), current)[0]
+    return QFileDialog.getOpenFileName(parent, translate("Settings", "Choose a file"), current)[0]
 
 
 def choose_folder(parent: QWidget, current: str) -> str:
-    return QFileDialog.getExistingDirectory(parent, tr("Choose a folder"), current)
+    return QFileDialog.getExistingDirectory(
+        parent, translate("Settings", "Choose a folder"), current
+    )
 
 
 def language_box(current: str) -> QComboBox:
     """The languages; those whose translation is not complete are listed but disabled."""
     box = QComboBox()
-    box.setAccessibleName(tr("Language"))
+    box.setAccessibleName(translate("Settings", "Language"))
     model = box.model()
     for index, (name, code, complete) in enumerate(LANGUAGES):
         box.addItem(name, code)
         if not complete and isinstance(model, QStandardItemModel):
             item = model.item(index)
             item.setEnabled(False)
-            item.setToolTip(tr("Translation in progress"))
+            item.setToolTip(translate("Settings", "Translation in progress"))
     box.setCurrentIndex(max(0, box.findData(current if current else DEFAULT_LANGUAGE)))
     return box
 
@@ -394,13 +405,13 @@ class SettingsDialog(QDialog):
 
     def __init__(self, settings: Settings, route_text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(tr("Settings"))
-        self.setAccessibleName(tr("Settings"))
+        self.setWindowTitle(translate("Settings", "Settings"))
+        self.setAccessibleName(translate("Settings", "Settings"))
         self.settings = settings
         self._build_fields(settings)
         self.route = RouteChooser(route_text)
         self.route.tester = self._route_tester
-        self.summary = error_label(tr("Settings problem"))
+        self.summary = error_label(translate("Settings", "Settings problem"))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -421,48 +432,64 @@ class SettingsDialog(QDialog):
 
     def _build_fields(self, settings: Settings) -> None:
         self.officer = QLineEdit(settings.officer)
-        self.officer.setAccessibleName(tr("Officer"))
+        self.officer.setAccessibleName(translate("Settings", "Officer"))
         self.unit = QLineEdit(settings.unit)
-        self.unit.setAccessibleName(tr("Unit"))
+        self.unit.setAccessibleName(translate("Settings", "Unit"))
         self.cases = CheckedField(
-            tr("Cases folder"), settings.cases_dir or str(cases_dir()), folder_problem,
+            translate("Settings", "Cases folder"),
+            settings.cases_dir or str(cases_dir()),
+            folder_problem,
             browse=choose_folder,
-        )  # fmt: skip
+        )
         self.language = language_box(settings.language)
-        self.lock_on = QCheckBox(tr("Lock an open case after"))
-        self.lock_on.setAccessibleName(tr("Auto-lock on"))
+        self.lock_on = QCheckBox(translate("Settings", "Lock an open case after"))
+        self.lock_on.setAccessibleName(translate("Settings", "Auto-lock on"))
         self.lock_on.setChecked(settings.auto_lock_minutes > 0)
         minutes = settings.auto_lock_minutes or 10
-        self.lock_minutes = CheckedField(tr("Auto-lock minutes"), str(minutes), minutes_problem)
+        self.lock_minutes = CheckedField(
+            translate("Settings", "Auto-lock minutes"), str(minutes), minutes_problem
+        )
         self.tor_binary = CheckedField(
-            tr("Tor program"), settings.tor_binary,
-            lambda text: file_problem(text, tr("Tor program"), program=True),
-            browse=choose_file, placeholder=tr("the bundled or system tor"),
-        )  # fmt: skip
-        self.tor_config = CheckedField(
-            tr("Extra torrc file"), settings.tor_config,
-            lambda text: file_problem(text, tr("Extra torrc file")),
-            browse=choose_file, placeholder=tr("e.g. bridges; optional"),
-        )  # fmt: skip
-        self.echo_url = CheckedField(
-            tr("Address echo URL"), settings.exit_echo_url, echo_problem,
-            placeholder=tr("the unit's “what is my address” service; optional"),
-        )  # fmt: skip
-        self.tsa_url = CheckedField(
-            tr("Timestamp authority URL"), settings.tsa_url,
-            lambda text: url_problem(text, tr("The timestamp authority URL")),
-            placeholder=tr("RFC 3161 service; optional"),
-        )  # fmt: skip
-        self.tsa_cert = CheckedField(
-            tr("Timestamp authority certificate"), settings.tsa_cert,
-            lambda text: file_problem(text, tr("Timestamp authority certificate")),
+            translate("Settings", "Tor program"),
+            settings.tor_binary,
+            lambda text: file_problem(text, translate("Settings", "Tor program"), program=True),
             browse=choose_file,
-        )  # fmt: skip
+            placeholder=translate("Settings", "the bundled or system tor"),
+        )
+        self.tor_config = CheckedField(
+            translate("Settings", "Extra torrc file"),
+            settings.tor_config,
+            lambda text: file_problem(text, translate("Settings", "Extra torrc file")),
+            browse=choose_file,
+            placeholder=translate("Settings", "e.g. bridges; optional"),
+        )
+        self.echo_url = CheckedField(
+            translate("Settings", "Address echo URL"),
+            settings.exit_echo_url,
+            echo_problem,
+            placeholder=translate("Settings", "the unit's “what is my address” service; optional"),
+        )
+        self.tsa_url = CheckedField(
+            translate("Settings", "Timestamp authority URL"),
+            settings.tsa_url,
+            lambda text: url_problem(text, translate("Settings", "The timestamp authority URL")),
+            placeholder=translate("Settings", "RFC 3161 service; optional"),
+        )
+        self.tsa_cert = CheckedField(
+            translate("Settings", "Timestamp authority certificate"),
+            settings.tsa_cert,
+            lambda text: file_problem(
+                text, translate("Settings", "Timestamp authority certificate")
+            ),
+            browse=choose_file,
+        )
         self.origin_ca = CheckedField(
-            tr("Extra trusted CA file"), settings.origin_ca_file,
-            lambda text: file_problem(text, tr("Extra trusted CA file")),
-            browse=choose_file, placeholder=tr("the unit's own PKI; optional"),
-        )  # fmt: skip
+            translate("Settings", "Extra trusted CA file"),
+            settings.origin_ca_file,
+            lambda text: file_problem(text, translate("Settings", "Extra trusted CA file")),
+            browse=choose_file,
+            placeholder=translate("Settings", "the unit's own PKI; optional"),
+        )
 
     def fields(self) -> list[CheckedField]:
         return [
@@ -472,31 +499,33 @@ class SettingsDialog(QDialog):
 
     def _tabs(self) -> QTabWidget:
         tabs = QTabWidget()
-        tabs.setAccessibleName(tr("Settings sections"))
+        tabs.setAccessibleName(translate("Settings", "Settings sections"))
         general = QFormLayout()
-        general.addRow(tr("Officer"), self.officer)
-        general.addRow(tr("Unit"), self.unit)
-        general.addRow(tr("Cases folder"), self.cases)
-        general.addRow(tr("Language"), self.language)
+        general.addRow(translate("Settings", "Officer"), self.officer)
+        general.addRow(translate("Settings", "Unit"), self.unit)
+        general.addRow(translate("Settings", "Cases folder"), self.cases)
+        general.addRow(translate("Settings", "Language"), self.language)
         lock_row = QHBoxLayout()
         lock_row.addWidget(self.lock_on)
         lock_row.addWidget(self.lock_minutes, 1)
-        lock_row.addWidget(QLabel(tr("minutes without input")))
-        general.addRow(tr("Auto-lock"), lock_row)
+        lock_row.addWidget(QLabel(translate("Settings", "minutes without input")))
+        general.addRow(translate("Settings", "Auto-lock"), lock_row)
         route = QFormLayout()
-        route.addRow(tr("Route"), self.route)
-        route.addRow(tr("Tor program"), self.tor_binary)
-        route.addRow(tr("Extra torrc file"), self.tor_config)
-        route.addRow(tr("Address echo URL"), self.echo_url)
+        route.addRow(translate("Settings", "Route"), self.route)
+        route.addRow(translate("Settings", "Tor program"), self.tor_binary)
+        route.addRow(translate("Settings", "Extra torrc file"), self.tor_config)
+        route.addRow(translate("Settings", "Address echo URL"), self.echo_url)
         evidence = QFormLayout()
-        evidence.addRow(tr("Timestamp authority URL"), self.tsa_url)
-        evidence.addRow(tr("TSA certificate"), self.tsa_cert)
-        evidence.addRow(tr("Extra trusted CA file"), self.origin_ca)
-        evidence.addRow(QLabel(tr("A new CA file or language applies from the next start.")))
+        evidence.addRow(translate("Settings", "Timestamp authority URL"), self.tsa_url)
+        evidence.addRow(translate("Settings", "TSA certificate"), self.tsa_cert)
+        evidence.addRow(translate("Settings", "Extra trusted CA file"), self.origin_ca)
+        evidence.addRow(
+            QLabel(translate("Settings", "A new CA file or language applies from the next start."))
+        )
         for layout, title in (
-            (general, tr("General")),
-            (route, tr("Route")),
-            (evidence, tr("Evidence")),
+            (general, translate("Settings", "General")),
+            (route, translate("Settings", "Route")),
+            (evidence, translate("Settings", "Evidence")),
         ):
             page = QWidget()
             page.setLayout(layout)
@@ -515,7 +544,9 @@ class SettingsDialog(QDialog):
         problems = self.problems()
         self.ok_button.setEnabled(not problems)
         self.summary.setText(
-            tr("Fix this first: {problem}").format(problem=problems[0]) if problems else ""
+            translate("Settings", "Fix this first: {problem}").format(problem=problems[0])
+            if problems
+            else ""
         )
         self.summary.setVisible(bool(problems))
 
@@ -563,9 +594,11 @@ def apply_settings(window: "MainWindow", chosen: Settings) -> None:
     if route_changed:
         window.apply_route(settings.route)  # saves the settings too
     settings.save()
-    message = tr("Settings saved.")
+    message = translate("Settings", "Settings saved.")
     if restart_needed:
-        message += " " + tr("The CA file and language apply from the next start.")
+        message += " " + translate(
+            "Settings", "The CA file and language apply from the next start."
+        )
     window.statusBar().showMessage(message, 8000)
 
 

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,15 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-CONTEXT = "Shortcuts"  # translation context of every text in the table
-
-
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
-    """Marks text for Qt's lupdate, which looks for this name; it is translated when shown.
-
-    PySide's own marker is typed as returning object; this one keeps the table typed.
-    """
-    return text
+from workstation.ui.i18n import QT_TRANSLATE_NOOP, translate
 
 
 @dataclass(frozen=True)
@@ -166,10 +158,6 @@ SHORTCUTS: tuple[Shortcut, ...] = (
 )
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate(CONTEXT, text)
-
-
 def assign_shortcuts(window: object, table: Iterable[Shortcut] = SHORTCUTS) -> None:
     """Give each action of the window the keys the table names for it."""
     for entry in table:
@@ -208,18 +196,22 @@ class ShortcutsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.entries = table
-        self.setWindowTitle(tr("Keyboard shortcuts"))
-        self.setAccessibleName(tr("Keyboard shortcuts"))
+        self.setWindowTitle(translate("Shortcuts", "Keyboard shortcuts"))
+        self.setAccessibleName(translate("Shortcuts", "Keyboard shortcuts"))
         self.filter = QLineEdit()
-        self.filter.setPlaceholderText(tr("Filter: type part of an action or a key"))
-        self.filter.setAccessibleName(tr("Filter shortcuts"))
+        self.filter.setPlaceholderText(
+            translate("Shortcuts", "Filter: type part of an action or a key")
+        )
+        self.filter.setAccessibleName(translate("Shortcuts", "Filter shortcuts"))
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._apply_filter)
         self.table = self._build_table()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(tr("Shortcuts work anywhere in the main window.")))
+        layout.addWidget(
+            QLabel(translate("Shortcuts", "Shortcuts work anywhere in the main window."))
+        )
         layout.addWidget(self.filter)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
@@ -227,8 +219,8 @@ class ShortcutsDialog(QDialog):
 
     def _build_table(self) -> QTableWidget:
         table = QTableWidget(0, len(self.COLUMNS))
-        table.setAccessibleName(tr("Shortcut list"))
-        table.setHorizontalHeaderLabels([tr(text) for text in self.COLUMNS])
+        table.setAccessibleName(translate("Shortcuts", "Shortcut list"))
+        table.setHorizontalHeaderLabels([translate("Shortcuts", text) for text in self.COLUMNS])
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.verticalHeader().hide()
@@ -237,7 +229,7 @@ class ShortcutsDialog(QDialog):
         for entry in self.entries:
             if entry.group != group:
                 group = entry.group
-                self._add_group_row(table, tr(group))
+                self._add_group_row(table, translate("Shortcuts", group))
             self._add_row(table, entry)
         header = table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -261,7 +253,13 @@ class ShortcutsDialog(QDialog):
     def _add_row(table: QTableWidget, entry: Shortcut) -> None:
         row = table.rowCount()
         table.insertRow(row)
-        for column, text in enumerate((tr(entry.name), keys_text(entry), tr(entry.description))):
+        for column, text in enumerate(
+            (
+                translate("Shortcuts", entry.name),
+                keys_text(entry),
+                translate("Shortcuts", entry.description),
+            )
+        ):
             item = QTableWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, entry.action)
             table.setItem(row, column, item)

@@ -20,6 +20,7 @@ from workstation.evidence.timestamp import TimestampError, load_certificates
 from workstation.evidence.timestamping import TsaConfig, retry_pending, stamp_exhibit
 from workstation.route import RouteGate
 from workstation.settings import Settings
+from workstation.ui.i18n import translate
 from workstation.ui.workers import run_in_background
 
 log = logging.getLogger(__name__)
@@ -55,8 +56,10 @@ class Timestamper(QObject):
             return tuple(load_certificates(Path(self._settings.tsa_cert).read_bytes()))
         except (OSError, TimestampError) as exc:
             raise TimestampError(
-                f"The timestamp authority certificate {self._settings.tsa_cert} "
-                f"cannot be used: {exc}"
+                translate(
+                    "Timestamper",
+                    "The timestamp authority certificate {path} cannot be used: {reason}",
+                ).format(path=self._settings.tsa_cert, reason=exc)
             ) from exc
 
     def stamp(self, exhibit: SealedExhibit) -> None:

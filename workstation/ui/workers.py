@@ -13,6 +13,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from workstation.errors import WorkstationError
+from workstation.ui.i18n import translate
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,9 @@ class _Task(QRunnable):
             self._relay.failed.emit(str(exc))
         except Exception:
             log.exception("background task failed")
-            self._relay.failed.emit("An internal error occurred; the details are in the log.")
+            self._relay.failed.emit(
+                translate("Workers", "An internal error occurred; the details are in the log.")
+            )
         else:
             self._relay.succeeded.emit(result)
 

@@ -7,6 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from workstation.casefile import Case
+from workstation.ui.i18n import translate
 from workstation.ui.workers import run_in_background
 
 
@@ -45,7 +46,7 @@ class CasePane(QWidget):
         """Run a change against the case in the background, then reload."""
         case = self.case
         if case is None:
-            self.errorRaised.emit("Open or create a case first.")
+            self.errorRaised.emit(translate("CasePane", "Open or create a case first."))
             return
 
         def done(result: Any) -> None:

@@ -28,10 +28,30 @@ from PySide6.QtWidgets import (
 
 from workstation.casefile import Case, ContactDraft, ContactEntry, parse_counterpart
 from workstation.errors import WorkstationError
+from workstation.ui.i18n import QT_TRANSLATE_NOOP, translate
 from workstation.ui.panes.base import CasePane
 
 Index = QModelIndex | QPersistentModelIndex
-CHANNELS = ["Telegram", "WhatsApp", "Signal", "E-mail", "Marketplace message", "Phone", "Other"]
+# Suggestions for the channel (the officer may type any); names of services stay as they are.
+CHANNELS = (
+    "Telegram",
+    "WhatsApp",
+    "Signal",
+    QT_TRANSLATE_NOOP("ContactLog", "E-mail"),
+    QT_TRANSLATE_NOOP("ContactLog", "Marketplace message"),
+    QT_TRANSLATE_NOOP("ContactLog", "Phone"),
+    QT_TRANSLATE_NOOP("ContactLog", "Other"),
+)
+SERVICE_NAMES = {"Telegram", "WhatsApp", "Signal"}
+# How the stored direction ("in"/"out") reads in the table.
+DIRECTIONS = {
+    "in": QT_TRANSLATE_NOOP("ContactLog", "in"),
+    "out": QT_TRANSLATE_NOOP("ContactLog", "out"),
+}
+
+
+def channel_choices() -> list[str]:
+    return [name if name in SERVICE_NAMES else translate("ContactLog", name) for name in CHANNELS]
 
 
 def local_time(utc: str) -> str:
@@ -44,7 +64,15 @@ def local_time(utc: str) -> str:
 
 
 class ContactTableModel(QAbstractTableModel):
-    HEADERS = ("Time", "Persona", "Channel", "Dir.", "Counterpart", "Content", "Status")
+    HEADERS = (
+        QT_TRANSLATE_NOOP("ContactLog", "Time"),
+        QT_TRANSLATE_NOOP("ContactLog", "Persona"),
+        QT_TRANSLATE_NOOP("ContactLog", "Channel"),
+        QT_TRANSLATE_NOOP("ContactLog", "Dir."),
+        QT_TRANSLATE_NOOP("ContactLog", "Counterpart"),
+        QT_TRANSLATE_NOOP("ContactLog", "Content"),
+        QT_TRANSLATE_NOOP("ContactLog", "Status"),
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -65,7 +93,7 @@ class ContactTableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
+            return translate("ContactLog", self.HEADERS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -80,12 +108,13 @@ class ContactTableModel(QAbstractTableModel):
 
     @staticmethod
     def _cell(entry: ContactEntry, column: int) -> str:
-        prefix = "[summary] " if entry.is_summary else ""
+        prefix = translate("ContactLog", "[summary]") + " " if entry.is_summary else ""
+        direction = DIRECTIONS.get(entry.direction)
         cells = (
             local_time(entry.occurred_utc),
             entry.persona,
             entry.channel,
-            entry.direction,
+            translate("ContactLog", direction) if direction else entry.direction,
             ", ".join(c.value for c in entry.counterparts),
             prefix + (entry.content.splitlines() or [""])[0],
         )
@@ -95,9 +124,13 @@ class ContactTableModel(QAbstractTableModel):
     def _status(entry: ContactEntry) -> str:
         status = f"#{entry.id}"
         if entry.supersedes:
-            status += f", corrects #{entry.supersedes}"
+            status += ", " + translate("ContactLog", "corrects #{number}").format(
+                number=entry.supersedes
+            )
         if entry.superseded_by:
-            status += f", corrected by #{entry.superseded_by}"
+            status += ", " + translate("ContactLog", "corrected by #{number}").format(
+                number=entry.superseded_by
+            )
         return status
 
 
@@ -117,19 +150,24 @@ class ContactDialog(QDialog):
         self.latest_exhibit = latest_exhibit
         self.attachments: list[tuple[str, str, bytes]] = []
         self.setWindowTitle(
-            f"Correct entry #{correcting.id}" if correcting else "New contact entry"
+            translate("ContactLog", "Correct entry #{number}").format(number=correcting.id)
+            if correcting
+            else translate("ContactLog", "New contact entry")
         )
         self.persona = QComboBox()
         self.persona.addItems(personas)
-        self.persona.setAccessibleName("Persona")
+        self.persona.setAccessibleName(translate("ContactLog", "Persona"))
         self.channel = QComboBox()
         self.channel.setEditable(True)
-        self.channel.addItems(CHANNELS)
+        self.channel.addItems(channel_choices())
+        self.channel.setAccessibleName(translate("ContactLog", "Channel"))
         self.counterpart = QLineEdit()
-        self.counterpart.setAccessibleName("Counterpart")
-        self.counterpart.setPlaceholderText("@handle, e-mail, +phone or URL")
-        self.incoming = QRadioButton("Received")
-        self.outgoing = QRadioButton("Sent")
+        self.counterpart.setAccessibleName(translate("ContactLog", "Counterpart"))
+        self.counterpart.setPlaceholderText(
+            translate("ContactLog", "@handle, e-mail, +phone or URL")
+        )
+        self.incoming = QRadioButton(translate("ContactLog", "Received"))
+        self.outgoing = QRadioButton(translate("ContactLog", "Sent"))
         self.incoming.setChecked(True)
         direction = QButtonGroup(self)
         direction.addButton(self.incoming)
@@ -138,33 +176,40 @@ class ContactDialog(QDialog):
         row.addWidget(self.incoming)
         row.addWidget(self.outgoing)
         self.content = QPlainTextEdit()
-        self.content.setAccessibleName("Content")
-        self.summary = QCheckBox("This is a summary, not the verbatim text")
+        self.content.setAccessibleName(translate("ContactLog", "Content"))
+        self.summary = QCheckBox(
+            translate("ContactLog", "This is a summary, not the verbatim text")
+        )
         self.authorisation = QLineEdit()
-        self.link_exhibit = QCheckBox("Link the latest snapshot")
+        self.authorisation.setAccessibleName(translate("ContactLog", "Authorisation reference"))
+        self.link_exhibit = QCheckBox(translate("ContactLog", "Link the latest snapshot"))
         self.link_exhibit.setEnabled(latest_exhibit is not None)
-        attach = QPushButton("Attach file…")
-        attach.clicked.connect(self._attach)
+        self.attach_button = QPushButton(translate("ContactLog", "Attach file…"))
+        self.attach_button.clicked.connect(self._attach)
         self.attached = QLabel()
+        self.attached.setAccessibleName(translate("ContactLog", "Attached files"))
+        self._layout(row)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.accept)
+        if correcting is not None:
+            self._prefill(correcting)
+
+    def _layout(self, direction: QHBoxLayout) -> None:
         form = QFormLayout(self)
-        form.addRow("Persona", self.persona)
-        form.addRow("Channel", self.channel)
-        form.addRow("Counterpart", self.counterpart)
-        form.addRow("Direction", row)
-        form.addRow("Content", self.content)
+        form.addRow(translate("ContactLog", "Persona"), self.persona)
+        form.addRow(translate("ContactLog", "Channel"), self.channel)
+        form.addRow(translate("ContactLog", "Counterpart"), self.counterpart)
+        form.addRow(translate("ContactLog", "Direction"), direction)
+        form.addRow(translate("ContactLog", "Content"), self.content)
         form.addRow(self.summary)
-        form.addRow("Authorisation ref.", self.authorisation)
+        form.addRow(translate("ContactLog", "Authorisation ref."), self.authorisation)
         form.addRow(self.link_exhibit)
-        form.addRow(attach, self.attached)
+        form.addRow(self.attach_button, self.attached)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
-        QShortcut(QKeySequence("Ctrl+Return"), self, self.accept)
-        if correcting is not None:
-            self._prefill(correcting)
 
     def _prefill(self, entry: ContactEntry) -> None:
         self.persona.setCurrentText(entry.persona)
@@ -176,7 +221,7 @@ class ContactDialog(QDialog):
         self.authorisation.setText(entry.authorisation_ref)
 
     def _attach(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Attach a file")
+        path, _ = QFileDialog.getOpenFileName(self, translate("ContactLog", "Attach a file"))
         if path:
             self.add_attachment(path)
 
@@ -218,33 +263,50 @@ class ContactPane(CasePane):
         self.model = ContactTableModel()
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setAccessibleName("Contact log")
+        self.table.setAccessibleName(translate("ContactLog", "Contact log"))
+        self.table.setAccessibleDescription(
+            translate("ContactLog", "Every recorded exchange with a counterpart, newest last")
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
+        self._build_filters()
+        self.new_button = QPushButton(translate("ContactLog", "New entry…"))
+        self.new_button.clicked.connect(self.new_entry)
+        self.correct_button = QPushButton(translate("ContactLog", "Correct…"))
+        self.correct_button.setAccessibleName(translate("ContactLog", "Correct the selected entry"))
+        self.correct_button.clicked.connect(self.correct_selected)
+        self._layout()
+        self.setEnabled(False)
+
+    def _build_filters(self) -> None:
         self.persona_filter = QComboBox()
-        self.persona_filter.setAccessibleName("Filter by persona")
+        self.persona_filter.setAccessibleName(translate("ContactLog", "Filter by persona"))
         self.persona_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.counterpart_filter = QLineEdit()
-        self.counterpart_filter.setPlaceholderText("Counterpart contains…")
+        self.counterpart_filter.setAccessibleName(translate("ContactLog", "Filter by counterpart"))
+        self.counterpart_filter.setPlaceholderText(translate("ContactLog", "Counterpart contains…"))
         self.since = QLineEdit()
-        self.since.setPlaceholderText("from (YYYY-MM-DD)")
+        self.since.setAccessibleName(translate("ContactLog", "Entries from date"))
+        self.since.setPlaceholderText(translate("ContactLog", "from (YYYY-MM-DD)"))
         self.until = QLineEdit()
-        self.until.setPlaceholderText("to (YYYY-MM-DD)")
+        self.until.setAccessibleName(translate("ContactLog", "Entries up to date"))
+        self.until.setPlaceholderText(translate("ContactLog", "to (YYYY-MM-DD)"))
         for date_field in (self.since, self.until):
             date_field.setMaximumWidth(140)
             date_field.returnPressed.connect(self.reload)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search the case…")
-        self.search.setAccessibleName("Search")
+        self.search.setPlaceholderText(translate("ContactLog", "Search the case…"))
+        self.search.setAccessibleName(translate("ContactLog", "Search"))
+        self.search.setAccessibleDescription(
+            translate("ContactLog", "Search the case; Enter shows the matching entries")
+        )
         for widget in (self.counterpart_filter, self.search):
             widget.returnPressed.connect(self.reload)
         self.persona_filter.activated.connect(lambda _i: self.reload())
-        self.new_button = QPushButton("New entry…")
-        self.new_button.clicked.connect(self.new_entry)
-        self.correct_button = QPushButton("Correct…")
-        self.correct_button.clicked.connect(self.correct_selected)
+
+    def _layout(self) -> None:
         filters = QHBoxLayout()
         filters.addWidget(self.persona_filter)
         filters.addWidget(self.counterpart_filter)
@@ -259,7 +321,6 @@ class ContactPane(CasePane):
         layout.addLayout(filters)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
-        self.setEnabled(False)
 
     def fetch(self, case: Case) -> Any:
         persona = self.persona_filter.currentData()
@@ -280,7 +341,7 @@ class ContactPane(CasePane):
         self.personas = personas
         current = self.persona_filter.currentData()
         self.persona_filter.clear()
-        self.persona_filter.addItem("All personas", "")
+        self.persona_filter.addItem(translate("ContactLog", "All personas"), "")
         for alias in personas:
             self.persona_filter.addItem(alias, alias)
         self.persona_filter.setCurrentIndex(max(0, self.persona_filter.findData(current or "")))
@@ -303,7 +364,9 @@ class ContactPane(CasePane):
 
     def _edit(self, correcting: ContactEntry | None) -> None:
         if not self.personas:
-            self.errorRaised.emit("Add a persona first: every contact is made under one.")
+            self.errorRaised.emit(
+                translate("ContactLog", "Add a persona first: every contact is made under one.")
+            )
             return
         dialog = ContactDialog(
             self.personas, self, correcting=correcting, latest_exhibit=self.latest_exhibit

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 from workstation import canonjson
 from workstation.casefile import Case
 from workstation.evidence.verify import VerificationReport, verify_case
-from workstation.ui.dialogs import COMMODITY_LABELS
+from workstation.ui.dialogs import commodity_label
+from workstation.ui.i18n import QT_TRANSLATE_NOOP, translate
 from workstation.ui.panes.base import CasePane
 from workstation.ui.panes.contacts import local_time
 from workstation.ui.workers import run_in_background
@@ -35,11 +36,11 @@ class ExhibitRow:
     kind: str = "page-snapshot"
 
 
-# How each kind of exhibit is grouped in the tree, in this order.
+# How each kind of exhibit is grouped in the tree, in this order (translated where shown).
 KIND_GROUPS = (
-    ("page-snapshot", "Snapshots"),
-    ("download", "Downloads"),
-    ("page-visit", "Visited pages (automatic)"),
+    ("page-snapshot", QT_TRANSLATE_NOOP("CaseExplorer", "Snapshots")),
+    ("download", QT_TRANSLATE_NOOP("CaseExplorer", "Downloads")),
+    ("page-visit", QT_TRANSLATE_NOOP("CaseExplorer", "Visited pages (automatic)")),
 )
 
 
@@ -65,16 +66,28 @@ def exhibit_row(item_id: int, control_number: str, manifest: bytes, created_utc:
     return ExhibitRow(item_id, control_number, title, url, created_utc, kind)
 
 
+# The case's status as stored, and how the window shows it.
+STATUS_LABELS = {
+    "open": QT_TRANSLATE_NOOP("CaseExplorer", "open"),
+    "closed": QT_TRANSLATE_NOOP("CaseExplorer", "closed"),
+}
+
+
+def status_label(status: str) -> str:
+    label = STATUS_LABELS.get(status)
+    return translate("CaseExplorer", label) if label else status
+
+
 def overview_of(case: Case) -> CaseOverview:
     meta = case.metadata()
     details = [
-        ("Reference", meta.reference),
-        ("Requesting unit", meta.requesting_unit),
-        ("Legal basis", meta.legal_basis),
-        ("Commodity", COMMODITY_LABELS.get(meta.commodity, str(meta.commodity))),
-        ("Officer", meta.officer),
-        ("Status", str(meta.status)),
-        ("Opened", local_time(meta.opened_utc)),
+        (translate("CaseExplorer", "Reference"), meta.reference),
+        (translate("CaseExplorer", "Requesting unit"), meta.requesting_unit),
+        (translate("CaseExplorer", "Legal basis"), meta.legal_basis),
+        (translate("CaseExplorer", "Commodity"), commodity_label(meta.commodity)),
+        (translate("CaseExplorer", "Officer"), meta.officer),
+        (translate("CaseExplorer", "Status"), status_label(str(meta.status))),
+        (translate("CaseExplorer", "Opened"), local_time(meta.opened_utc)),
     ]
     exhibits = [
         exhibit_row(r.id, r.control_number, r.manifest, r.created_utc)
@@ -104,21 +117,36 @@ class CaseExplorer(CasePane):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Item", "Value"])
-        self.tree.setAccessibleName("Case explorer")
+        self.tree.setHeaderLabels(
+            [translate("CaseExplorer", "Item"), translate("CaseExplorer", "Value")]
+        )
+        self.tree.setAccessibleName(translate("CaseExplorer", "Case explorer"))
+        self.tree.setAccessibleDescription(
+            translate(
+                "CaseExplorer",
+                "The case's details, exhibits with their control numbers, and counts",
+            )
+        )
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.compare_action = QAction("Compare the two selected exhibits", self.tree)
+        self.compare_action = QAction(
+            translate("CaseExplorer", "Compare the two selected exhibits"), self.tree
+        )
         self.compare_action.triggered.connect(self.compare_selected)
-        self.recapture_action = QAction("Capture this page again", self.tree)
+        self.recapture_action = QAction(
+            translate("CaseExplorer", "Capture this page again"), self.tree
+        )
         self.recapture_action.triggered.connect(self.recapture_selected)
         self.tree.addAction(self.compare_action)
         self.tree.addAction(self.recapture_action)
         self.tree.itemSelectionChanged.connect(self._selection_changed)
-        self.verify_button = QPushButton("Verify case")
-        self.verify_button.setToolTip("Re-compute every hash and check the audit log")
+        self.verify_button = QPushButton(translate("CaseExplorer", "Verify case"))
+        self.verify_button.setToolTip(
+            translate("CaseExplorer", "Re-compute every hash and check the audit log")
+        )
         self.verify_button.clicked.connect(self.verify)
         self.verdict = QLabel()
+        self.verdict.setAccessibleName(translate("CaseExplorer", "Verification result"))
         self.verdict.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(self.verify_button)
@@ -136,26 +164,40 @@ class CaseExplorer(CasePane):
         overview: CaseOverview = data
         self.tree.clear()
         self.exhibits = overview.exhibits
-        details = QTreeWidgetItem(self.tree, ["Case", ""])
+        details = QTreeWidgetItem(self.tree, [translate("CaseExplorer", "Case"), ""])
         for label, value in overview.details:
             QTreeWidgetItem(details, [label, value])
-        exhibits = QTreeWidgetItem(self.tree, [f"Exhibits ({len(overview.exhibits)})", ""])
+        exhibits = QTreeWidgetItem(
+            self.tree,
+            [
+                translate("CaseExplorer", "Exhibits ({count})").format(
+                    count=len(overview.exhibits)
+                ),
+                "",
+            ],
+        )
         groups = {
-            kind: QTreeWidgetItem(exhibits, [label, ""])
+            kind: QTreeWidgetItem(exhibits, [translate("CaseExplorer", label), ""])
             for kind, label in KIND_GROUPS
             if any(row.kind == kind for row in overview.exhibits)
         }
         for row in overview.exhibits:
             parent = groups.get(row.kind, exhibits)
             item = QTreeWidgetItem(parent, [row.title or row.url, row.control_number])
-            item.setToolTip(0, f"{row.url}\nsealed {local_time(row.sealed_utc)}")
+            sealed = translate("CaseExplorer", "sealed {time}").format(
+                time=local_time(row.sealed_utc)
+            )
+            item.setToolTip(0, f"{row.url}\n{sealed}")
             item.setData(1, Qt.ItemDataRole.UserRole, row.item_id)
         for kind, group in groups.items():
             count = sum(1 for row in overview.exhibits if row.kind == kind)
             group.setText(1, str(count))
-        QTreeWidgetItem(self.tree, ["Personas", str(overview.personas)])
-        QTreeWidgetItem(self.tree, ["Contact log entries", str(overview.contacts)])
-        QTreeWidgetItem(self.tree, ["Audit log events", str(overview.audit_events)])
+        for label, count in (
+            (translate("CaseExplorer", "Personas"), overview.personas),
+            (translate("CaseExplorer", "Contact log entries"), overview.contacts),
+            (translate("CaseExplorer", "Audit log events"), overview.audit_events),
+        ):
+            QTreeWidgetItem(self.tree, [label, str(count)])
         self.tree.expandAll()
         self.tree.resizeColumnToContents(0)
 
@@ -214,7 +256,7 @@ class CaseExplorer(CasePane):
         case = self.case
         if case is None:
             return
-        self.verdict.setText("Verifying…")
+        self.verdict.setText(translate("CaseExplorer", "Verifying…"))
         self.verify_button.setEnabled(False)
         run_in_background(lambda: verify_case(case), self._verified, self._failed)
 
@@ -222,9 +264,18 @@ class CaseExplorer(CasePane):
         self.verify_button.setEnabled(True)
         if report.ok:
             exhibits, events = len(report.items), report.audit_events
-            self.verdict.setText(f"Verified: {exhibits} exhibits and {events} audit events match.")
+            self.verdict.setText(
+                translate("CaseExplorer", "Verified: {exhibits} and {events} match.").format(
+                    exhibits=translate("CaseExplorer", "%n exhibit(s)", None, exhibits),
+                    events=translate("CaseExplorer", "%n audit event(s)", None, events),
+                )
+            )
         else:
-            self.verdict.setText("NOT VERIFIED: " + "; ".join(report.problems()[:3]))
+            self.verdict.setText(
+                translate("CaseExplorer", "NOT VERIFIED: {problems}").format(
+                    problems="; ".join(report.problems()[:3])
+                )
+            )
         self.verified.emit(report)
 
     def _failed(self, message: str) -> None:

@@ -39,6 +39,7 @@ from workstation.lookup.profile import ProfileStep
 from workstation.lookup.result import Exchange, LookupResult, Pivot
 from workstation.route import RouteGate
 from workstation.route.exits import GateConnector
+from workstation.ui.i18n import QT_TRANSLATE_NOOP, translate
 from workstation.ui.lookup_runner import (
     PROFILE,
     LookupJob,
@@ -48,26 +49,37 @@ from workstation.ui.lookup_runner import (
 )
 from workstation.ui.workers import run_in_background
 
-TARGET_PLACEHOLDER = "domain, IP, e-mail, URL, phone or AS number"
-EMPTY_TARGET = (
-    "Type a domain, IP address, e-mail address, web address, phone number or AS number to look up."
+# Texts marked here are translated where shown.
+TARGET_PLACEHOLDER = QT_TRANSLATE_NOOP("LookupsPane", "domain, IP, e-mail, URL, phone or AS number")
+EMPTY_TARGET = QT_TRANSLATE_NOOP(
+    "LookupsPane",
+    "Type a domain, IP address, e-mail address, web address, phone number or AS number to look up.",
 )
 
-# What the kind selector offers, in order; Profile first (the default).
+# What the kind selector offers, in order; Profile first (the default). Protocol names
+# (DNS, WHOIS, RDAP, ASN) read the same in every language and are not in the catalogue.
 KIND_CHOICES = (
-    ("Profile", PROFILE),
+    (QT_TRANSLATE_NOOP("LookupsPane", "Profile"), PROFILE),
     ("DNS", "dns"),
     ("WHOIS", "whois"),
     ("RDAP", "rdap"),
     ("ASN", "asn"),
-    ("Certificate", "cert"),
-    ("Headers", "headers"),
-    ("E-mail", "email"),
-    ("Phone", "phone"),
+    (QT_TRANSLATE_NOOP("LookupsPane", "Certificate"), "cert"),
+    (QT_TRANSLATE_NOOP("LookupsPane", "Headers"), "headers"),
+    (QT_TRANSLATE_NOOP("LookupsPane", "E-mail"), "email"),
+    (QT_TRANSLATE_NOOP("LookupsPane", "Phone"), "phone"),
 )
-KIND_LABELS = {kind: label for label, kind in KIND_CHOICES} | {"registration": "Registration"}
+KIND_LABELS = {kind: label for label, kind in KIND_CHOICES} | {
+    "registration": QT_TRANSLATE_NOOP("LookupsPane", "Registration")
+}
 
-COLUMNS = ("Lookup", "Target", "Server(s)", "Time (UTC)", "Status")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("LookupsPane", "Lookup"),
+    QT_TRANSLATE_NOOP("LookupsPane", "Target"),
+    QT_TRANSLATE_NOOP("LookupsPane", "Server(s)"),
+    QT_TRANSLATE_NOOP("LookupsPane", "Time (UTC)"),
+    QT_TRANSLATE_NOOP("LookupsPane", "Status"),
+)
 KIND_COLUMN, TARGET_COLUMN, SERVER_COLUMN, TIME_COLUMN, STATUS_COLUMN = range(len(COLUMNS))
 COLUMN_WIDTHS = (110, 260, 240, 150)
 
@@ -79,7 +91,8 @@ SAVED_COLOUR = QColor("#1b5e20")
 
 
 def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, kind.upper())
+    label = KIND_LABELS.get(kind)
+    return translate("LookupsPane", label) if label else kind.upper()
 
 
 def utc_display(stamp: str) -> str:
@@ -91,7 +104,7 @@ def value_text(value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return translate("LookupsPane", "yes") if value else translate("LookupsPane", "no")
     return str(value)
 
 
@@ -124,8 +137,14 @@ class LookupRoute:
         return self._current_persona()
 
     def route(self) -> str:
+        """The route as each result records it (evidence stays in one language)."""
         route = self._gate.route
         return route.describe() if route is not None else "no route set"
+
+    def route_display(self) -> str:
+        """The route as the pane shows it."""
+        route = self._gate.route
+        return route.describe() if route is not None else translate("LookupsPane", "no route set")
 
     def connector(self, persona: str | None) -> GateConnector:
         description = f"{self.route()}, as {who(persona)}"
@@ -138,7 +157,15 @@ class LookupRoute:
 
 
 def who(persona: str | None) -> str:
+    """Who asked, as each result records it (not translated: it is part of the evidence)."""
     return f"persona {persona}" if persona else f"{RESEARCH_LABEL.lower()} (research identity)"
+
+
+def who_display(persona: str | None) -> str:
+    """Who asks, as the pane shows it."""
+    if persona:
+        return translate("LookupsPane", "persona {name}").format(name=persona)
+    return translate("LookupsPane", "no persona (research identity)")
 
 
 # -- saving ----------------------------------------------------------------------
@@ -191,7 +218,9 @@ class PivotItem(QTreeWidgetItem):
         self.setText(KIND_COLUMN, kind_label(pivot.kind))
         self.setText(TARGET_COLUMN, pivot.target)
         self.setText(STATUS_COLUMN, pivot.label)
-        tip = f"Double-click to look up {pivot.target} ({kind_label(pivot.kind)})"
+        tip = translate("LookupsPane", "Double-click to look up {target} ({kind})").format(
+            target=pivot.target, kind=kind_label(pivot.kind)
+        )
         for column in range(len(COLUMNS)):
             self.setToolTip(column, tip)
 
@@ -211,9 +240,14 @@ class ResultItem(QTreeWidgetItem):
         self.setText(KIND_COLUMN, kind_label(step.kind))
         self.setText(TARGET_COLUMN, step.target)
         self.setText(SERVER_COLUMN, "")
-        self.set_status("Running…")
-        part_of = f"Part of the profile of {job.target}. " if job.kind == PROFILE else ""
-        self.setToolTip(TARGET_COLUMN, f"{part_of}Asked as {who(job.persona)}.")
+        self.set_status(translate("LookupsPane", "Running…"))
+        asked = translate("LookupsPane", "Asked as {who}.").format(who=who_display(job.persona))
+        if job.kind == PROFILE:
+            part_of = translate("LookupsPane", "Part of the profile of {target}.").format(
+                target=job.target
+            )
+            asked = f"{part_of} {asked}"
+        self.setToolTip(TARGET_COLUMN, asked)
 
     def set_status(self, text: str, colour: QColor | None = None) -> None:
         self.setText(STATUS_COLUMN, text)
@@ -227,32 +261,50 @@ class ResultItem(QTreeWidgetItem):
         self.setText(KIND_COLUMN, kind_label(result.kind))
         self.setText(TARGET_COLUMN, result.target)
         servers = result.servers()
-        self.setText(SERVER_COLUMN, ", ".join(servers) if servers else "none (offline data)")
+        self.setText(
+            SERVER_COLUMN,
+            ", ".join(servers) if servers else translate("LookupsPane", "none (offline data)"),
+        )
         self.setToolTip(SERVER_COLUMN, "\n".join(servers) or result.route)
         self.setText(TIME_COLUMN, utc_display(result.finished_utc))
         self.setToolTip(TIME_COLUMN, f"{result.started_utc} – {result.finished_utc}")
         if result.warnings:
             count = len(result.warnings)
-            self.set_status(f"Done, {count} warning{'s' if count > 1 else ''}", WARNING_COLOUR)
+            self.set_status(
+                translate("LookupsPane", "Done, %n warning(s)", None, count), WARNING_COLOUR
+            )
         else:
-            self.set_status("Done")
+            self.set_status(translate("LookupsPane", "Done"))
         add_result_children(self, result, self.job)
 
     def show_failure(self, message: str) -> None:
         self.finished = True
-        self.set_status(f"Failed: {message}", FAILED_COLOUR)
+        self.set_status(
+            translate("LookupsPane", "Failed: {reason}").format(reason=message), FAILED_COLOUR
+        )
         InfoItem(self, message).setForeground(KIND_COLUMN, QBrush(FAILED_COLOUR))
-        InfoItem(self, f"Route: {self.job.route}")
+        InfoItem(self, translate("LookupsPane", "Route: {route}").format(route=self.job.route))
 
     def show_not_run(self, cancelled: bool) -> None:
         self.finished = True
-        self.set_status("Cancelled" if cancelled else "Not run")
+        self.set_status(
+            translate("LookupsPane", "Cancelled")
+            if cancelled
+            else translate("LookupsPane", "Not run")
+        )
 
     def show_saved(self, outcome: SaveOutcome) -> None:
         self.saving = False
         self.saved_id = outcome.lookup_id
-        self.set_status(f"{self.text(STATUS_COLUMN)} · saved as lookup {outcome.lookup_id}")
-        saved = InfoItem(self, f"Saved as lookup {outcome.lookup_id}")
+        self.set_status(
+            translate("LookupsPane", "{status} · saved as lookup {number}").format(
+                status=self.text(STATUS_COLUMN), number=outcome.lookup_id
+            )
+        )
+        saved = InfoItem(
+            self,
+            translate("LookupsPane", "Saved as lookup {number}").format(number=outcome.lookup_id),
+        )
         saved.setForeground(KIND_COLUMN, QBrush(SAVED_COLOUR))
         add_changes(self, outcome)
         self.setExpanded(True)
@@ -264,17 +316,23 @@ def add_result_children(item: ResultItem, result: LookupResult, job: LookupJob) 
     for warning in result.warnings:
         InfoItem(item, f"⚠ {warning}").setForeground(KIND_COLUMN, QBrush(WARNING_COLOUR))
     if result.pivots:
-        group = InfoItem(item, f"Look up next ({len(result.pivots)})")
+        group = InfoItem(
+            item,
+            translate("LookupsPane", "Look up next ({count})").format(count=len(result.pivots)),
+        )
         for pivot in result.pivots:
             PivotItem(group, pivot)
         group.setExpanded(True)
-    data = InfoItem(item, "Data")
+    data = InfoItem(item, translate("LookupsPane", "Data"))
     add_data(data, result.data)
     if result.exchanges:
-        exchanges = InfoItem(item, f"Exchanges ({len(result.exchanges)})")
+        exchanges = InfoItem(
+            item,
+            translate("LookupsPane", "Exchanges ({count})").format(count=len(result.exchanges)),
+        )
         for exchange in result.exchanges:
             add_exchange(exchanges, exchange)
-    InfoItem(item, f"Route: {result.route}")
+    InfoItem(item, translate("LookupsPane", "Route: {route}").format(route=result.route))
 
 
 def add_data(parent: QTreeWidgetItem, value: Any) -> None:
@@ -285,18 +343,24 @@ def add_data(parent: QTreeWidgetItem, value: Any) -> None:
     elif isinstance(value, list | tuple):
         entries = [(f"#{index + 1}", child) for index, child in enumerate(value)]
     else:
-        InfoItem(parent, "value", value_text(value))
+        InfoItem(parent, translate("LookupsPane", "value"), value_text(value))
         return
     for key, child in entries[:MAX_CHILDREN]:
         add_entry(parent, key, child)
     if len(entries) > MAX_CHILDREN:
-        InfoItem(parent, f"… {len(entries) - MAX_CHILDREN} more (all are kept with the result)")
+        more = len(entries) - MAX_CHILDREN
+        InfoItem(
+            parent,
+            translate("LookupsPane", "… {count} more (all are kept with the result)").format(
+                count=more
+            ),
+        )
 
 
 def add_entry(parent: QTreeWidgetItem, key: str, value: Any) -> None:
     if isinstance(value, Mapping | list | tuple):
         count = len(value)
-        node = InfoItem(parent, key, f"{count} entr{'y' if count == 1 else 'ies'}")
+        node = InfoItem(parent, key, translate("LookupsPane", "%n entry(ies)", None, count))
         add_data(node, value)
     else:
         InfoItem(parent, key, value_text(value))
@@ -306,20 +370,33 @@ def add_exchange(parent: QTreeWidgetItem, exchange: Exchange) -> None:
     digest = exchange.response_sha256()
     row = InfoItem(parent, exchange.protocol, exchange.server)
     row.setText(TIME_COLUMN, utc_display(exchange.utc))
-    row.setText(STATUS_COLUMN, f"{len(exchange.response)} bytes, SHA-256 {digest[:16]}…")
-    row.setToolTip(STATUS_COLUMN, f"Answer SHA-256 {digest}")
+    size = translate("LookupsPane", "%n byte(s)", None, len(exchange.response))
+    row.setText(STATUS_COLUMN, f"{size}, SHA-256 {digest[:16]}…")
+    row.setToolTip(
+        STATUS_COLUMN, translate("LookupsPane", "Answer SHA-256 {digest}").format(digest=digest)
+    )
 
 
 def add_changes(item: ResultItem, outcome: SaveOutcome) -> None:
     if outcome.previous_id is None:
-        InfoItem(item, "No earlier saved run of this lookup to compare with.")
+        InfoItem(
+            item, translate("LookupsPane", "No earlier saved run of this lookup to compare with.")
+        )
         return
     if not outcome.changes:
-        InfoItem(item, f"No changes since lookup {outcome.previous_id}.")
+        InfoItem(
+            item,
+            translate("LookupsPane", "No changes since lookup {number}.").format(
+                number=outcome.previous_id
+            ),
+        )
         return
     count = len(outcome.changes)
     group = InfoItem(
-        item, f"{count} change{'s' if count > 1 else ''} since lookup {outcome.previous_id}"
+        item,
+        translate("LookupsPane", "%n change(s) since lookup {number}", None, count).format(
+            number=outcome.previous_id
+        ),
     )
     for line in render_changes(outcome.changes):
         InfoItem(group, line)
@@ -356,48 +433,70 @@ class LookupPane(QWidget):
 
     def _build_controls(self) -> None:
         self.target = QLineEdit()
-        self.target.setPlaceholderText(TARGET_PLACEHOLDER)
-        self.target.setAccessibleName("Lookup target")
-        self.target.setToolTip(f"What to look up: {TARGET_PLACEHOLDER}. Enter runs it.")
+        placeholder = translate("LookupsPane", TARGET_PLACEHOLDER)
+        self.target.setPlaceholderText(placeholder)
+        self.target.setAccessibleName(translate("LookupsPane", "Lookup target"))
+        self.target.setToolTip(
+            translate("LookupsPane", "What to look up: {kinds}. Enter runs it.").format(
+                kinds=placeholder
+            )
+        )
         self.target.setClearButtonEnabled(True)
         self.target.returnPressed.connect(self.run)
         self.kind = QComboBox()
-        self.kind.setAccessibleName("Lookup kind")
-        self.kind.setToolTip("Profile runs every lookup that fits the target, in parallel")
+        self.kind.setAccessibleName(translate("LookupsPane", "Lookup kind"))
+        self.kind.setToolTip(
+            translate("LookupsPane", "Profile runs every lookup that fits the target, in parallel")
+        )
         for label, kind in KIND_CHOICES:
-            self.kind.addItem(label, kind)
-        self.run_button = QPushButton("Run")
-        self.run_button.setAccessibleName("Run lookup")
-        self.run_button.setToolTip("Run the lookup through the route (Enter in the target field)")
+            self.kind.addItem(translate("LookupsPane", label), kind)
+        self.run_button = QPushButton(translate("LookupsPane", "Run"))
+        self.run_button.setAccessibleName(translate("LookupsPane", "Run lookup"))
+        self.run_button.setToolTip(
+            translate("LookupsPane", "Run the lookup through the route (Enter in the target field)")
+        )
         self.run_button.clicked.connect(self.run)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setAccessibleName("Cancel lookups")
-        self.cancel_button.setToolTip("Stop every lookup that is still running")
+        self.cancel_button = QPushButton(translate("LookupsPane", "Cancel"))
+        self.cancel_button.setAccessibleName(translate("LookupsPane", "Cancel lookups"))
+        self.cancel_button.setToolTip(
+            translate("LookupsPane", "Stop every lookup that is still running")
+        )
         self.cancel_button.clicked.connect(self.cancel)
         self.identity = QLabel()
-        self.identity.setAccessibleName("Lookups run as")
+        self.identity.setAccessibleName(translate("LookupsPane", "Lookups run as"))
         self.identity.setToolTip(
-            "Lookups go out through the route as the current tab's identity, like its pages"
+            translate(
+                "LookupsPane",
+                "Lookups go out through the route as the current tab's identity, like its pages",
+            )
         )
         self.message = QLabel()
-        self.message.setAccessibleName("Lookup message")
+        self.message.setAccessibleName(translate("LookupsPane", "Lookup message"))
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.save_button = QPushButton("Save to case")
-        self.save_button.setAccessibleName("Save lookup to case")
+        self.save_button = QPushButton(translate("LookupsPane", "Save to case"))
+        self.save_button.setAccessibleName(translate("LookupsPane", "Save lookup to case"))
         self.save_button.clicked.connect(self.save_selected)
-        self.clear_button = QPushButton("Clear finished")
-        self.clear_button.setAccessibleName("Clear finished lookups")
+        self.clear_button = QPushButton(translate("LookupsPane", "Clear finished"))
+        self.clear_button.setAccessibleName(translate("LookupsPane", "Clear finished lookups"))
         self.clear_button.setToolTip(
-            "Remove finished lookups from this list (saved lookups stay in the case)"
+            translate(
+                "LookupsPane",
+                "Remove finished lookups from this list (saved lookups stay in the case)",
+            )
         )
         self.clear_button.clicked.connect(self.clear_finished)
 
     def _build_tree(self) -> None:
         self.tree = QTreeWidget()
-        self.tree.setAccessibleName("Lookup results")
+        self.tree.setAccessibleName(translate("LookupsPane", "Lookup results"))
+        self.tree.setAccessibleDescription(
+            translate(
+                "LookupsPane", "One row per lookup; double-click a suggested next lookup to run it"
+            )
+        )
         self.tree.setColumnCount(len(COLUMNS))
-        self.tree.setHeaderLabels(list(COLUMNS))
+        self.tree.setHeaderLabels([translate("LookupsPane", title) for title in COLUMNS])
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setUniformRowHeights(True)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -444,7 +543,7 @@ class LookupPane(QWidget):
     def start(self, kind: str, target: str) -> LookupJob | None:
         """Start a job and add its rows; None (and a message) when the input is not valid."""
         if not target.strip():
-            self.show_message(EMPTY_TARGET, error=True)
+            self.show_message(translate("LookupsPane", EMPTY_TARGET), error=True)
             return None
         try:
             steps = planned_steps(kind, target)
@@ -479,15 +578,20 @@ class LookupPane(QWidget):
         item = self.selected_result()
         case = self.case
         if case is None:
-            self.show_message("Open or create a case to save lookups as evidence.", error=True)
+            self.show_message(
+                translate("LookupsPane", "Open or create a case to save lookups as evidence."),
+                error=True,
+            )
             return
         if item is None or item.result is None:
-            self.show_message("Select a finished lookup to save.", error=True)
+            self.show_message(
+                translate("LookupsPane", "Select a finished lookup to save."), error=True
+            )
             return
         result = item.result
         item.saving = True
         self._update_buttons()
-        self.show_message("Saving to the case…")
+        self.show_message(translate("LookupsPane", "Saving to the case…"))
 
         def failed(message: str) -> None:
             item.saving = False
@@ -504,13 +608,16 @@ class LookupPane(QWidget):
 
     def _saved(self, item: ResultItem, outcome: SaveOutcome) -> None:
         item.show_saved(outcome)
-        text = f"Saved as lookup {outcome.lookup_id}"
-        if outcome.previous_id is not None:
-            count = len(outcome.changes)
-            text += (
-                f"; {count} change{'s' if count != 1 else ''} since lookup {outcome.previous_id}"
+        if outcome.previous_id is None:
+            text = translate("LookupsPane", "Saved as lookup {number}.")
+        else:
+            text = translate(
+                "LookupsPane",
+                "Saved as lookup {number}; %n change(s) since lookup {previous}.",
+                None,
+                len(outcome.changes),
             )
-        self.show_message(text + ".")
+        self.show_message(text.format(number=outcome.lookup_id, previous=outcome.previous_id))
         self._update_buttons()
         self.lookupSaved.emit(outcome)
 
@@ -527,7 +634,11 @@ class LookupPane(QWidget):
 
     def refresh_identity(self) -> None:
         persona = self.lookup_route.persona()
-        self.identity.setText(f"Runs as {who(persona)} · route: {self.lookup_route.route()}")
+        self.identity.setText(
+            translate("LookupsPane", "Runs as {who} · route: {route}").format(
+                who=who_display(persona), route=self.lookup_route.route_display()
+            )
+        )
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         self.message.setText(text)
@@ -560,11 +671,14 @@ class LookupPane(QWidget):
     def menu_for(self, item: QTreeWidgetItem) -> QMenu:
         """The row's context menu: Look up (a pivot) and Copy."""
         menu = QMenu(self)
+        menu.setAccessibleName(translate("LookupsPane", "Lookup row menu"))
         if isinstance(item, PivotItem):
             pivot = item.pivot
-            look_up = menu.addAction(f"Look up {pivot.target}")
+            look_up = menu.addAction(
+                translate("LookupsPane", "Look up {target}").format(target=pivot.target)
+            )
             look_up.triggered.connect(lambda: self.start(pivot.kind, pivot.target))
-        menu.addAction("Copy").triggered.connect(lambda: copy_item(item))
+        menu.addAction(translate("LookupsPane", "Copy")).triggered.connect(lambda: copy_item(item))
         return menu
 
     def _row_for(self, job: LookupJob, kind: str, target: str) -> ResultItem:
@@ -595,7 +709,11 @@ class LookupPane(QWidget):
             if item.job.id == job.id and not item.finished:
                 item.show_not_run(cancelled)
         if cancelled:
-            self.show_message(f"Cancelled the lookup of {job.target}.")
+            self.show_message(
+                translate("LookupsPane", "Cancelled the lookup of {target}.").format(
+                    target=job.target
+                )
+            )
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -605,13 +723,22 @@ class LookupPane(QWidget):
         unsaved = item is not None and item.saved_id is None and not item.saving
         self.save_button.setEnabled(can_save and unsaved)
         if self.case is None:
-            self.save_button.setToolTip("Open or create a case to save lookups as evidence")
+            self.save_button.setToolTip(
+                translate("LookupsPane", "Open or create a case to save lookups as evidence")
+            )
         elif item is not None and item.saved_id:
-            self.save_button.setToolTip(f"Already saved as lookup {item.saved_id}")
+            self.save_button.setToolTip(
+                translate("LookupsPane", "Already saved as lookup {number}").format(
+                    number=item.saved_id
+                )
+            )
         else:
             self.save_button.setToolTip(
-                "Keep the selected lookup in the case: raw answers hashed, parsed view, "
-                "server, route and time"
+                translate(
+                    "LookupsPane",
+                    "Keep the selected lookup in the case: raw answers hashed, parsed view, "
+                    "server, route and time",
+                )
             )
 
 

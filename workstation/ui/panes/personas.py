@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -17,7 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from workstation.casefile import Case, Persona, PersonaAccount
-from workstation.ui.dialogs import ok_cancel
+from workstation.ui.dialogs import named_field, ok_cancel
+from workstation.ui.i18n import translate
 from workstation.ui.panes.base import CasePane
 
 
@@ -26,22 +26,23 @@ class PersonaDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("New persona")
-        self.alias = QLineEdit()
-        self.alias.setAccessibleName("Alias")
-        self.email = QLineEdit()
-        self.phone = QLineEdit()
+        self.setWindowTitle(translate("Personas", "New persona"))
+        self.alias = named_field(translate("Personas", "Alias"))
+        self.email = named_field(translate("Personas", "E-mail"))
+        self.phone = named_field(translate("Personas", "Phone"))
         self.accounts = QPlainTextEdit()
+        self.accounts.setAccessibleName(translate("Personas", "Accounts"))
         self.accounts.setPlaceholderText(
-            "One per line, platform:handle (e.g. telegram:@quickpills)"
+            translate("Personas", "One per line, platform:handle (e.g. telegram:@quickpills)")
         )
         self.notes = QPlainTextEdit()
+        self.notes.setAccessibleName(translate("Personas", "Notes"))
         form = QFormLayout(self)
-        form.addRow("Alias", self.alias)
-        form.addRow("E-mail", self.email)
-        form.addRow("Phone", self.phone)
-        form.addRow("Accounts", self.accounts)
-        form.addRow("Notes", self.notes)
+        form.addRow(translate("Personas", "Alias"), self.alias)
+        form.addRow(translate("Personas", "E-mail"), self.email)
+        form.addRow(translate("Personas", "Phone"), self.phone)
+        form.addRow(translate("Personas", "Accounts"), self.accounts)
+        form.addRow(translate("Personas", "Notes"), self.notes)
         form.addRow(ok_cancel(self, self.accept))
 
     def parsed_accounts(self) -> tuple[PersonaAccount, ...]:
@@ -74,13 +75,19 @@ class PersonaPane(CasePane):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.list = QListWidget()
-        self.list.setAccessibleName("Personas")
-        self.add_button = QPushButton("Add persona…")
+        self.list.setAccessibleName(translate("Personas", "Personas"))
+        self.list.setAccessibleDescription(
+            translate("Personas", "The undercover identities of the case")
+        )
+        self.add_button = QPushButton(translate("Personas", "Add persona…"))
         self.add_button.clicked.connect(self.add_persona)
-        self.retire_button = QPushButton("Retire")
-        self.retire_button.setToolTip("The persona stays in the record but is no longer offered")
+        self.retire_button = QPushButton(translate("Personas", "Retire"))
+        self.retire_button.setAccessibleName(translate("Personas", "Retire the selected persona"))
+        self.retire_button.setToolTip(
+            translate("Personas", "The persona stays in the record but is no longer offered")
+        )
         self.retire_button.clicked.connect(self.retire_selected)
-        self.empty_hint = QLabel("No personas yet.")
+        self.empty_hint = QLabel(translate("Personas", "No personas yet."))
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.retire_button)
