@@ -4,11 +4,16 @@ import hashlib
 from pathlib import Path
 
 import pytest
+import shiboken6
 
-from tests.support.cases import fast_case
+from tests.support.cases import PASSPHRASE, fast_case
+from tests.support.package_case import make_package_case
 from tests.support.site import LoopbackSite
 from tests.support.socks import Microsocks
+from workstation.casefile import Case
+from workstation.ui.job_progress import JobProgress
 from workstation.ui.main_window import MainWindow
+from workstation.ui.pdf_bridge import PdfBridge, renders_in_flight
 
 
 def test_the_report_of_the_selected_exhibit_is_written_as_pdf_and_audited(  # type: ignore[no-untyped-def]
@@ -49,3 +54,35 @@ def test_the_report_of_the_selected_exhibit_is_written_as_pdf_and_audited(  # ty
     event = [e for e in case.audit_events() if e.action == "report.generated"][-1]
     assert event.details["sha256"] == hashlib.sha256(pdf).hexdigest()
     assert [e["item_id"] for e in event.details["exhibits"]] == [exhibit.item_id]
+
+
+def test_the_report_job_shows_progress_and_cancel_while_printing_writes_nothing(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    made = make_package_case(tmp_path / "CX.case")
+    case = Case.open(made.path, PASSPHRASE)
+    window.set_case(case)
+    outputs = window.case_outputs
+    started: list[JobProgress] = []
+    outputs.started.connect(started.append)
+    html = tmp_path / "report.html"
+    with qtbot.waitSignal(outputs.reportWritten, timeout=60000) as written:
+        outputs.make_report(case, html, [made.shown_item])
+        assert started and started[0].isVisible(), "a strip with Cancel in the status bar"
+        assert started[0].cancel_button.isEnabled()
+    assert written.args[0] == str(html) and b"<html" in html.read_bytes().lower()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(started[0]), timeout=5000)
+
+    pdf = tmp_path / "report.pdf"
+    outputs.make_report(case, pdf, None)
+    strip = started[1]
+    bridge = outputs.findChild(PdfBridge)
+    assert bridge is not None
+    bridge.stepStarted.connect(strip.cancel)  # cancel once the GUI thread is printing
+    with qtbot.waitSignal(outputs.cancelled, timeout=60000) as cancelled:
+        pass
+    assert "cancelled" in cancelled.args[0] and not pdf.exists()
+    reports = [e for e in case.audit_events() if e.action == "report.generated"]
+    assert [e.details["format"] for e in reports] == ["html"]
+    assert "cancelled" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: renders_in_flight() == 0, timeout=60000)  # its page goes first
