@@ -1,11 +1,20 @@
-"""Per-user settings (no case data): the route out, the officer, the window's layout."""
+"""Per-user settings (no case data): the route out, the officer, the window's layout.
 
+A proxy password in the route never reaches settings.json: the file holds the route
+without it (socks5://USER@HOST:PORT) and the OS keyring holds the route with it
+(workstation/secretstore.py). Without a usable keyring the password is kept in this
+process only and asked for again at the next start (Settings.proxy_password_kept).
+"""
+
+import enum
 import json
 import logging
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
+from workstation import secretstore
 from workstation.paths import settings_file
 
 log = logging.getLogger(__name__)
@@ -13,6 +22,22 @@ log = logging.getLogger(__name__)
 
 DEFAULT_AUTO_LOCK_MINUTES = 10
 DEFAULT_LANGUAGE = "en"
+THEMES = ("system", "light", "dark")  # "system" follows the OS colour scheme
+DEFAULT_THEME = "system"
+PROXY_ROUTE_ENTRY = "proxy-route"  # keyring entry name: the route with its proxy password
+
+
+class ProxyPassword(enum.Enum):
+    """Where the route's proxy password is kept (set by Settings.load and Settings.save)."""
+
+    NONE = "none"  # the route has no login
+    IN_KEYRING = "keyring"  # in the OS keyring: there again at the next start
+    THIS_RUN_ONLY = "this-run"  # no usable keyring: in memory, asked again at the next start
+    MISSING = "missing"  # the route names a user whose password is not known: ask for it
+
+
+# Proxy passwords this process could not put in the keyring: on-disk route -> full route.
+_THIS_RUN: dict[str, str] = {}
 
 
 @dataclass
@@ -35,6 +60,11 @@ class Settings:
     # Dock positions and window geometry (ui/layout_memory.py); layout only, no case data.
     window_state: str = ""
     language: str = DEFAULT_LANGUAGE
+    theme: str = DEFAULT_THEME  # one of THEMES
+    # Where the proxy password is kept; never written to the file (see ProxyPassword).
+    proxy_password_kept: ProxyPassword = field(
+        default=ProxyPassword.NONE, compare=False, repr=False
+    )
 
     @classmethod
     def load(cls, path: Path | None = None) -> "Settings":
@@ -64,13 +94,55 @@ class Settings:
             first_run_done=raw.get("first_run_done") is True,
             window_state=_text(raw.get("window_state")),
             language=_text(raw.get("language")) or DEFAULT_LANGUAGE,
-        )
+            theme=_theme(raw.get("theme")),
+        )._with_password_restored(path)
 
-    def save(self, path: Path | None = None) -> None:
+    def save(self, path: Path | None = None) -> ProxyPassword:
+        """Write the file without any proxy password, which goes to the keyring.
+
+        Returns where the password is now kept: THIS_RUN_ONLY means the PC has no usable
+        keyring, so the officer is asked for it again at the next start.
+        """
         path = path or settings_file()
+        on_disk, password = split_proxy_password(self.route)
+        if password is None:
+            login = _names_a_user(on_disk)
+            self.proxy_password_kept = ProxyPassword.MISSING if login else ProxyPassword.NONE
+            _forget_stale_password(path, on_disk)
+        else:
+            self.proxy_password_kept = _keep_password(on_disk, self.route)
+        values = asdict(self)
+        del values["proxy_password_kept"]
+        values["route"] = on_disk
         temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
+        temporary.write_text(json.dumps(values, indent=2), encoding="utf-8")
         os.replace(temporary, path)
+        return self.proxy_password_kept
+
+    def set_proxy_password(self, password: str) -> None:
+        """Put the password the officer typed (after a MISSING load) into the route."""
+        on_disk, _ = split_proxy_password(self.route)
+        scheme, _, rest = on_disk.partition("://")
+        user, at, host_port = rest.rpartition("@")
+        if not at:
+            raise ValueError("the route names no user to give a password for")
+        self.route = f"{scheme}://{user}:{quote(password, safe='')}@{host_port}"
+
+    def _with_password_restored(self, path: Path) -> "Settings":
+        """The route with its password from the keyring or this run; an old file that
+        still holds the password in plain text is rewritten without it."""
+        on_disk, password = split_proxy_password(self.route)
+        if password is not None:
+            log.info("moving the proxy password out of %s", path)
+            try:
+                self.save(path)
+            except OSError as exc:
+                log.warning("could not rewrite %s without the proxy password: %s", path, exc)
+            return self
+        if not _names_a_user(on_disk):
+            return self
+        self.route, self.proxy_password_kept = _stored_route(on_disk)
+        return self
 
 
 def default_officer() -> str:
@@ -84,6 +156,71 @@ def default_officer() -> str:
 def _text(value: object) -> str:
     """A string setting; anything else (a number, a list, null) reads as unset."""
     return value if isinstance(value, str) else ""
+
+
+def _theme(value: object) -> str:
+    """One of THEMES; anything else (an old or mistyped name) follows the system's."""
+    if value is None:
+        return DEFAULT_THEME
+    if isinstance(value, str) and value in THEMES:
+        return value
+    log.warning("unknown theme %.40r in the settings; following the system's", value)
+    return DEFAULT_THEME
+
+
+def split_proxy_password(route: str) -> tuple[str, str | None]:
+    """The route without its password, and the password as written (or None).
+
+    Reads the text as parse_route does (scheme://[USER:PASSWORD@]HOST:PORT), without
+    checking it: a route the officer still has to correct is kept as it is.
+    """
+    text = route.strip()
+    scheme, sep, rest = text.partition("://")
+    userinfo, at, host_port = rest.rpartition("@")
+    user, colon, password = userinfo.partition(":")
+    if not (sep and at and colon):
+        return route, None
+    return f"{scheme}://{user}@{host_port}", password
+
+
+def _names_a_user(route: str) -> bool:
+    _, sep, rest = route.strip().partition("://")
+    return bool(sep) and "@" in rest
+
+
+def _keep_password(on_disk: str, full_route: str) -> ProxyPassword:
+    """The full route into the keyring, else into this process's memory."""
+    if secretstore.store_text(PROXY_ROUTE_ENTRY, full_route):
+        _THIS_RUN.pop(on_disk, None)
+        return ProxyPassword.IN_KEYRING
+    log.warning("no usable keyring: the proxy password is kept for this run only")
+    _THIS_RUN[on_disk] = full_route
+    return ProxyPassword.THIS_RUN_ONLY
+
+
+def _stored_route(on_disk: str) -> tuple[str, ProxyPassword]:
+    """The route with its password from the keyring or this run's memory, or MISSING."""
+    stored = secretstore.load_text(PROXY_ROUTE_ENTRY)
+    if stored is not None and split_proxy_password(stored)[0] == on_disk:
+        return stored, ProxyPassword.IN_KEYRING
+    if on_disk in _THIS_RUN:
+        return _THIS_RUN[on_disk], ProxyPassword.THIS_RUN_ONLY
+    log.warning("the proxy password for the route is not stored on this PC; it must be asked")
+    return on_disk, ProxyPassword.MISSING
+
+
+def _forget_stale_password(path: Path, route_now: str) -> None:
+    """Remove the keyring entry when the route saved before had a login and the route now
+    is another one without a password (the same route, password not known, keeps it)."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    before = raw.get("route") if isinstance(raw, dict) else None
+    if not isinstance(before, str) or not _names_a_user(before):
+        return
+    if split_proxy_password(before)[0].strip() != route_now.strip():
+        secretstore.delete_secret(PROXY_ROUTE_ENTRY)
 
 
 def _minutes(value: object) -> int:

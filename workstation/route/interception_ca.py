@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from workstation.casefile import remember
+from workstation import secretstore
 from workstation.paths import ensure_private_dir
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ class InterceptionCA:
     def load_or_create(cls, folder: Path) -> "InterceptionCA":
         """The install's CA from folder, made on first use; ephemeral if no keyring."""
         cert_path, key_path = folder / "ca.pem", folder / "ca.key"
-        secret = remember.load_token(KEYRING_NAME)
+        secret = secretstore.load_token(KEYRING_NAME)
         if secret is not None and cert_path.exists() and key_path.exists():
             try:
                 return cls._load(cert_path, key_path, secret)
@@ -80,7 +80,7 @@ class InterceptionCA:
                 log.warning("the stored interception CA cannot be read (%s); making a new one", exc)
         ca = cls.ephemeral()
         secret = secrets.token_bytes(32)
-        if not remember.store_token(KEYRING_NAME, secret):
+        if not secretstore.store_token(KEYRING_NAME, secret):
             log.info("no keyring: the interception CA lives for this run only")
             return ca
         ensure_private_dir(folder)
