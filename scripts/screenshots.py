@@ -1,18 +1,28 @@
 """Render the workstation offscreen and save PNGs for a person to look at.
 
     make screenshots
-    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py [OUT_DIR]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py [OUT_DIR] [--only SET]
 
-The main window at 1366×768 with a demo case (personas, contacts, a sealed page,
-an offline phone lookup) in a throwaway data directory, each dock pane, the
-first-run set-up (every page), the settings dialog (every tab), the new-case
-dialog and the shortcuts cheat sheet. Nothing leaves the PC: the gate has no
-route, and the page shown is set from memory.
+The main window with a demo case (personas, contacts, a sealed page, an offline
+phone lookup) in a throwaway data directory, each dock pane, the first-run
+set-up (every page), the settings dialog (every tab), the new-case dialog and
+the shortcuts cheat sheet. Three sets:
+
+- light: NAME.png, the window at 1366×768 (a common office laptop), light theme;
+- dark: dark-NAME.png, the same in the dark theme;
+- 4k: 4k-NAME.png, the window at 1920×1080 on a 3840×2160 screen at device pixel
+  ratio 2. The offscreen platform fixes its screens and pixel ratio when the
+  QApplication starts, so this set is drawn by a child process (QT_SCALE_FACTOR=2
+  and a 4K offscreen screen) unless the script runs with --only 4k on its own.
+
+Nothing leaves the PC: the gate has no route, and the page shown is set from memory.
 """
 
 import argparse
 import contextlib
+import json
 import os
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -23,11 +33,19 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QEventLoop, QThreadPool, QTimer, SignalInstance  # noqa: E402
+from PySide6.QtCore import (  # noqa: E402
+    QCoreApplication,
+    QEventLoop,
+    QThreadPool,
+    QTimer,
+    SignalInstance,
+)
 from PySide6.QtGui import QColor, QImage, QPainter  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from workstation.app import create_application  # noqa: E402
+from workstation import APP_NAME, __version__  # noqa: E402
+from workstation.app import create_application, prepare_environment  # noqa: E402
+from workstation.browser.flags import chromium_flags  # noqa: E402
 from workstation.browser.snapshot import png_bytes  # noqa: E402
 from workstation.casefile import Case, ContactDraft, parse_counterpart  # noqa: E402
 from workstation.evidence.snapshot import CapturedPage, SealContext, seal_page  # noqa: E402
@@ -37,9 +55,15 @@ from workstation.ui.dialogs import NewCaseDialog  # noqa: E402
 from workstation.ui.first_run import FirstRunWizard  # noqa: E402
 from workstation.ui.main_window import MainWindow  # noqa: E402
 from workstation.ui.settings_dialog import show_settings  # noqa: E402
+from workstation.ui.theme import temporary_theme  # noqa: E402
 from workstation.version import tool_identity  # noqa: E402
 
 WINDOW_SIZE = (1366, 768)
+SCALE_FACTOR = 2
+SCREEN_4K = (3840, 2160)  # device pixels; 1920×1080 logical at SCALE_FACTOR
+WINDOW_SIZE_4K = (SCREEN_4K[0] // SCALE_FACTOR, SCREEN_4K[1] // SCALE_FACTOR)
+CHILD_TIMEOUT_S = 180
+SETS = ("light", "dark", "4k")
 WAIT_MS = 20_000
 DEMO_PASSPHRASE = "demo passphrase for screenshots"  # noqa: S105  (a throwaway demo case)
 DEMO_URL = "https://shop.example/offers/tablets"
@@ -149,15 +173,16 @@ def demo_capture() -> CapturedPage:
 
 
 class Shooter:
-    """Saves widget grabs as NAME.png and remembers what it wrote."""
+    """Saves widget grabs as PREFIX + NAME.png and remembers what it wrote."""
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
+        self.prefix = ""
         self.written: list[Path] = []
 
     def save(self, name: str, widget: QWidget) -> None:
         settle()
-        path = self.out_dir / f"{name}.png"
+        path = self.out_dir / f"{self.prefix}{name}.png"
         if not widget.grab().save(str(path), "PNG"):
             raise OSError(f"could not write {path}")
         self.written.append(path)
@@ -178,10 +203,10 @@ def show_demo_page(window: MainWindow) -> None:
     window.address.setText(DEMO_URL)
 
 
-def open_demo_window(gate: RouteGate, home: Path) -> MainWindow:
+def open_demo_window(gate: RouteGate, home: Path, size: tuple[int, int]) -> MainWindow:
     settings = Settings(officer="Insp. Demo", unit="Customs IT crime", first_run_done=True)
     window = MainWindow(gate, settings)
-    window.resize(*WINDOW_SIZE)
+    window.resize(*size)
     window.show()
     case = demo_case(home / "cases" / "2026-0412 web shop tablets.case")
     panes = (window.contact_pane, window.explorer, window.persona_pane)
@@ -226,7 +251,24 @@ def shoot_dialogs(shooter: Shooter, window: MainWindow) -> None:
     new_case.close()
 
 
-def take_screenshots(out_dir: Path, app_for: Callable[[int], QApplication]) -> list[Path]:
+def shoot_set(shooter: Shooter, window: MainWindow, prefix: str, theme: str) -> None:
+    """Everything once, in one theme, as PREFIX + NAME.png."""
+    shooter.prefix = prefix
+    with temporary_theme(theme):
+        settle()
+        shoot_window_and_panes(shooter, window)
+        shoot_dialogs(shooter, window)
+    shooter.prefix = ""
+
+
+def take_screenshots(
+    out_dir: Path,
+    app_for: Callable[[int], QApplication],
+    *,
+    sets: tuple[tuple[str, str], ...] = (("", "light"), ("dark-", "dark")),
+    size: tuple[int, int] = WINDOW_SIZE,
+) -> list[Path]:
+    """Open the demo window once and shoot each (prefix, theme) set of it."""
     out_dir.mkdir(parents=True, exist_ok=True)
     shooter = Shooter(out_dir)
     with demo_home() as home:
@@ -234,10 +276,10 @@ def take_screenshots(out_dir: Path, app_for: Callable[[int], QApplication]) -> l
         gate.start()
         try:
             app_for(gate.port)
-            window = open_demo_window(gate, home)
+            window = open_demo_window(gate, home, size)
             try:
-                shoot_window_and_panes(shooter, window)
-                shoot_dialogs(shooter, window)
+                for prefix, theme in sets:
+                    shoot_set(shooter, window, prefix, theme)
             finally:
                 window.close()  # closes the case on a worker thread: let it finish
                 QThreadPool.globalInstance().waitForDone(WAIT_MS)
@@ -249,14 +291,90 @@ def take_screenshots(out_dir: Path, app_for: Callable[[int], QApplication]) -> l
     return shooter.written
 
 
+def offscreen_4k_platform(folder: Path) -> str:
+    """QT_QPA_PLATFORM for an offscreen 3840×2160 screen (its config file goes in folder)."""
+    screen = {
+        "name": "offscreen-4k",
+        "x": 0,
+        "y": 0,
+        "width": SCREEN_4K[0],
+        "height": SCREEN_4K[1],
+        "logicalDpi": 96,
+        "logicalBaseDpi": 96,
+        "dpr": 1,
+    }
+    config = folder / "offscreen-4k.json"
+    config.write_text(json.dumps({"screens": [screen]}), encoding="utf-8")
+    return f"offscreen:configfile={config}"
+
+
+def application_on(platform: str) -> Callable[[int], QApplication]:
+    """Like create_application(headless=True), on a platform of our choosing (the 4K screen):
+    prepare_environment would set the plain offscreen platform."""
+
+    def create(port: int) -> QApplication:
+        existing = QApplication.instance()
+        if isinstance(existing, QApplication):
+            return existing
+        prepare_environment(headless=True)
+        os.environ["QT_QPA_PLATFORM"] = platform
+        QCoreApplication.setApplicationName(APP_NAME)
+        QCoreApplication.setApplicationVersion(__version__)
+        QCoreApplication.setOrganizationName("investigator-workstation")
+        flags = chromium_flags(port, headless=True)
+        return QApplication([sys.argv[0], "--webEngineArgs", *flags])
+
+    return create
+
+
+def shoot_4k_here(out_dir: Path) -> list[Path]:
+    """The 4k set in this process, which must not have a QApplication yet."""
+    if QApplication.instance() is not None:
+        raise RuntimeError("the 4k set needs a process of its own (its pixel ratio is fixed)")
+    os.environ["QT_SCALE_FACTOR"] = str(SCALE_FACTOR)
+    with tempfile.TemporaryDirectory(prefix="workstation-4k-") as folder:
+        platform = offscreen_4k_platform(Path(folder))
+        return take_screenshots(
+            out_dir, application_on(platform), sets=(("4k-", "light"),), size=WINDOW_SIZE_4K
+        )
+
+
+def shoot_4k_in_child(out_dir: Path) -> list[Path]:
+    """The 4k set from a child process: this one's pixel ratio is already fixed."""
+    environment = {**os.environ, "QT_SCALE_FACTOR": str(SCALE_FACTOR)}
+    command = [sys.executable, str(Path(__file__).resolve()), str(out_dir), "--only", "4k"]
+    done = subprocess.run(
+        command,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=CHILD_TIMEOUT_S,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the 4k screenshots failed ({done.returncode}):\n{done.stderr}")
+    return [Path(line) for line in done.stdout.splitlines() if line.endswith(".png")]
+
+
+def headless_application(port: int) -> QApplication:
+    return create_application(port, headless=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Save offscreen screenshots of the GUI.")
     parser.add_argument("out_dir", nargs="?", default=str(ROOT / "build" / "screenshots"))
+    parser.add_argument("--only", choices=SETS, help="one set: light, dark or 4k")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    written = take_screenshots(
-        Path(args.out_dir), lambda port: create_application(port, headless=True)
-    )
+    out_dir = Path(args.out_dir).resolve()
+    if args.only == "4k":
+        written = shoot_4k_here(out_dir)
+    else:
+        themes = {"light": ("", "light"), "dark": ("dark-", "dark")}
+        chosen = tuple(themes[name] for name in themes if args.only in (None, name))
+        written = take_screenshots(out_dir, headless_application, sets=chosen)
+        if args.only is None:
+            written += shoot_4k_in_child(out_dir)
     for path in written:
         print(path)  # noqa: T201
     return 0

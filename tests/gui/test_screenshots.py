@@ -1,11 +1,12 @@
-"""`make screenshots` (scripts/screenshots.py) writes a PNG of the window, each pane and dialog."""
+"""`make screenshots` (scripts/screenshots.py) writes a PNG of the window, each pane and dialog:
+in the light theme at 1366×768, in the dark theme, and as on a 4K screen at pixel ratio 2."""
 
 import importlib.util
 import os
 from pathlib import Path
 from types import ModuleType
 
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QImage
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "screenshots.py"
 EXPECTED = [
@@ -24,6 +25,7 @@ EXPECTED = [
     "shortcuts",
     "new-case",
 ]
+SETS = {"": (1366, 768), "dark-": (1366, 768), "4k-": (3840, 2160)}  # prefix: window pixels
 
 
 def load_script() -> ModuleType:
@@ -34,20 +36,41 @@ def load_script() -> ModuleType:
     return module
 
 
+def mean_lightness(image: QImage, rows: range) -> float:
+    """How light a band of the image is on average (0 black .. 255 white)."""
+    values = [
+        QColor(image.pixel(x, y)).lightness() for x in range(0, image.width(), 7) for y in rows
+    ]
+    return sum(values) / len(values)
+
+
 def test_screenshots_of_the_window_panes_and_dialogs(  # type: ignore[no-untyped-def]
     qtbot, tmp_path: Path, workstation_home: Path
 ) -> None:
     out = tmp_path / "shots"
     assert load_script().main([str(out)]) == 0
-    assert sorted(path.stem for path in out.iterdir()) == sorted(EXPECTED)
-    for name in EXPECTED:
+    expected = [prefix + name for prefix in SETS for name in EXPECTED]
+    assert sorted(path.stem for path in out.iterdir()) == sorted(expected)
+    for name in expected:
         path = out / f"{name}.png"
         assert path.stat().st_size > 1000, name
         image = QImage(str(path))
         assert not image.isNull() and image.width() > 200 and image.height() > 100, name
-    window = QImage(str(out / "main-window.png"))
-    assert (window.width(), window.height()) == (1366, 768)
-    colours = {window.pixel(x, y) for x in range(0, 1366, 17) for y in range(0, 768, 17)}
-    assert len(colours) > 20, "the window was drawn, not left blank"
+    for prefix, (width, height) in SETS.items():
+        window = QImage(str(out / f"{prefix}main-window.png"))
+        assert (window.width(), window.height()) == (width, height), prefix
+        step = width // 80
+        colours = {
+            window.pixel(x, y) for x in range(0, width, step) for y in range(0, height, step)
+        }
+        assert len(colours) > 20, f"the {prefix or 'light '}window was drawn, not left blank"
+    # The menu bar and tool bar (the top rows) are dark in the dark set, light in the others.
+    top = range(2, 45, 3)
+    light, dark = (QImage(str(out / f"{prefix}main-window.png")) for prefix in ("", "dark-"))
+    assert mean_lightness(light, top) > 180 and mean_lightness(dark, top) < 90
+    # The 4K set draws at twice the pixels: a dialog is twice as wide and tall.
+    for dialog in ("first-run-1", "new-case"):
+        small, large = (QImage(str(out / f"{prefix}{dialog}.png")) for prefix in ("", "4k-"))
+        assert (large.width(), large.height()) == (2 * small.width(), 2 * small.height()), dialog
     assert os.environ["WORKSTATION_HOME"] == str(workstation_home), "the demo home is gone"
     assert not any(workstation_home.iterdir()), "nothing was written to the officer's data"
