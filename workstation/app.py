@@ -15,7 +15,7 @@ from workstation.evidence.recorder import Recorder
 from workstation.route import RouteGate, RouteSpec, parse_route
 from workstation.route.spec import DEFAULT_ROUTE
 from workstation.route.torrc import tor_options
-from workstation.settings import Settings
+from workstation.settings import ProxyPassword, Settings
 
 log = logging.getLogger(__name__)
 
@@ -63,14 +63,30 @@ def resolve_route(route_text: str | None, settings: Settings) -> RouteSpec:
     return route.with_tor_options(tor_options(settings.tor_binary or None, config))
 
 
+def needs_proxy_password(route_text: str | None, settings: Settings) -> bool:
+    """The saved route names a proxy login whose password this PC could not keep (no
+    usable keyring at the last start): the window asks for it."""
+    return route_text is None and settings.proxy_password_kept is ProxyPassword.MISSING
+
+
+def start_route(route_text: str | None, settings: Settings) -> RouteSpec | None:
+    """The route the gate starts with; None (nothing leaves, fail closed) while the
+    proxy password is still to be asked."""
+    if needs_proxy_password(route_text, settings):
+        return None
+    return resolve_route(route_text, settings)
+
+
 def run_gui(route_text: str | None = None) -> int:
     from workstation.ui.first_run import maybe_start_first_run  # noqa: PLC0415
     from workstation.ui.i18n import install_translations  # noqa: PLC0415
     from workstation.ui.main_window import MainWindow  # noqa: PLC0415  (Qt widgets load late)
+    from workstation.ui.theme import application_icon, apply_theme  # noqa: PLC0415
 
     settings = Settings.load()
+    ask_password = needs_proxy_password(route_text, settings)
     try:
-        route = resolve_route(route_text, settings)
+        route = start_route(route_text, settings)
     except WorkstationError as exc:
         print(f"error: {exc}", file=sys.stderr)  # noqa: T201
         return 2
@@ -86,12 +102,16 @@ def run_gui(route_text: str | None = None) -> int:
     gate.start()
     try:
         app = create_application(gate.port, headless=False, spki_pin=recorder.spki_pin())
+        apply_theme(settings.theme, app)
+        app.setWindowIcon(application_icon())
         # Before the window: every text is looked up as its widget is made.
         install_translations(settings.language)
         window = MainWindow(gate, settings, recorder=recorder)
         window.show()
-        # The first start asks who works here, the route and where cases live.
-        maybe_start_first_run(window)
+        # The first start asks who works here, the route and where cases live; else a
+        # proxy password this PC could not keep is asked (the gate has no route until then).
+        if maybe_start_first_run(window) is None and ask_password:
+            window.ask_proxy_password()
         return app.exec()
     finally:
         gate.stop()

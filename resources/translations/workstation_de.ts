@@ -633,6 +633,26 @@ Kontrollnummer {control}</translation>
         <translation>Die beiden neuen Passphrasen stimmen nicht überein.</translation>
     </message>
     <message>
+        <source>Proxy password</source>
+        <translation>Proxy-Passwort</translation>
+    </message>
+    <message>
+        <source>The route {route} logs in to its proxy. This PC has no usable keyring, so the password could not be kept since the last start. Nothing leaves this PC until it is given.</source>
+        <translation>Die Route {route} meldet sich bei ihrem Proxy an. Dieser PC hat keinen nutzbaren Schlüsselbund, daher konnte das Passwort seit dem letzten Start nicht aufbewahrt werden. Bis es eingegeben ist, verlässt nichts diesen PC.</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Passwort</translation>
+    </message>
+    <message>
+        <source>Type the proxy password.</source>
+        <translation>Geben Sie das Proxy-Passwort ein.</translation>
+    </message>
+    <message>
+        <source>This PC has no usable keyring: the proxy password will be asked again at next start.</source>
+        <translation>Dieser PC hat keinen nutzbaren Schlüsselbund: Das Proxy-Passwort wird beim nächsten Start erneut abgefragt.</translation>
+    </message>
+    <message>
         <source>Problem</source>
         <translation>Fehlerhinweis</translation>
     </message>
@@ -668,8 +688,8 @@ Kontrollnummer {control}</translation>
         <translation>Alles, was der Arbeitsplatz sendet, geht über diese Route hinaus, und ohne sie geht nichts hinaus. Testen Sie sie, bevor Sie weitergehen.</translation>
     </message>
     <message>
-        <source>Managed Tor needs no set-up. A unit&apos;s proxy is written socks5://HOST:PORT or http://HOST:PORT, with USER:PASSWORD@ if it asks for a login.</source>
-        <translation>Das verwaltete Tor braucht keine Einrichtung. Einen Proxy der Dienststelle schreiben Sie socks5://HOST:PORT oder http://HOST:PORT, mit USER:PASSWORD@, wenn er eine Anmeldung verlangt.</translation>
+        <source>Managed Tor needs no set-up. A unit&apos;s proxy is written socks5://HOST:PORT or http://HOST:PORT; if it asks for a login, socks5://USER@HOST:PORT with the password in its own field.</source>
+        <translation>Das verwaltete Tor braucht keine Einrichtung. Einen Proxy der Dienststelle schreiben Sie socks5://HOST:PORT oder http://HOST:PORT; verlangt er eine Anmeldung, socks5://USER@HOST:PORT und das Passwort in sein eigenes Feld.</translation>
     </message>
     <message>
         <source>Where cases live</source>
@@ -1301,6 +1321,10 @@ Kontrollnummer {control}</translation>
         <translation>Die Webadresse dieses Tabs; geben Sie eine ein und drücken Sie die Eingabetaste, um sie aufzurufen</translation>
     </message>
     <message>
+        <source>Nothing leaves this PC until the proxy password is given (Route ▸ Set route…).</source>
+        <translation>Bis das Proxy-Passwort eingegeben ist, verlässt nichts diesen PC (Route ▸ Route einstellen…).</translation>
+    </message>
+    <message>
         <source>Open case</source>
         <translation>Fall öffnen</translation>
     </message>
@@ -1539,16 +1563,6 @@ Kontrollnummer {control}</translation>
     <message>
         <source>Clearing the identity&apos;s cookies and cache…</source>
         <translation>Cookies und Cache der Identität werden gelöscht…</translation>
-    </message>
-    <message>
-        <source>Route</source>
-        <translation>Route</translation>
-    </message>
-    <message>
-        <source>tor (managed Tor, the default), socks5://HOST:PORT, http://HOST:PORT,
-or a proxy reached through Tor: tor+socks5://… / tor+http://…</source>
-        <translation>tor (verwaltetes Tor, die Voreinstellung), socks5://HOST:PORT, http://HOST:PORT,
-oder ein über Tor erreichter Proxy: tor+socks5://… / tor+http://…</translation>
     </message>
     <message>
         <source>Creating the case…</source>
@@ -2166,6 +2180,18 @@ oder ein über Tor erreichter Proxy: tor+socks5://… / tor+http://…</translat
         <translation>Proxy-URL</translation>
     </message>
     <message>
+        <source>Proxy password</source>
+        <translation>Proxy-Passwort</translation>
+    </message>
+    <message>
+        <source>only if the proxy asks for a login (USER@ in the URL)</source>
+        <translation>nur wenn der Proxy eine Anmeldung verlangt (USER@ in der URL)</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Passwort</translation>
+    </message>
+    <message>
         <source>Route problem</source>
         <translation>Problem mit der Route</translation>
     </message>
@@ -2186,12 +2212,20 @@ oder ein über Tor erreichter Proxy: tor+socks5://… / tor+http://…</translat
         <translation>Geben Sie die Adresse des Proxys ein, z. B. socks5://10.1.2.3:1080.</translation>
     </message>
     <message>
+        <source>A password needs a user: write the proxy&apos;s address as socks5://USER@HOST:PORT (or http://USER@HOST:PORT).</source>
+        <translation>Ein Passwort braucht einen Benutzer: Schreiben Sie die Adresse des Proxys als socks5://USER@HOST:PORT (oder http://USER@HOST:PORT).</translation>
+    </message>
+    <message>
         <source>Testing the route… (managed Tor may need a minute to start)</source>
         <translation>Die Route wird getestet… (das verwaltete Tor braucht zum Start eventuell eine Minute)</translation>
     </message>
     <message>
         <source>The route does not work: {reason}</source>
         <translation>Die Route funktioniert nicht: {reason}</translation>
+    </message>
+    <message>
+        <source>Everything leaves through this route, and nothing without it. A unit&apos;s proxy is written socks5://HOST:PORT or http://HOST:PORT (USER@HOST:PORT with a login, the password in its own field); tor+socks5://… and tor+http://… reach the proxy through Tor.</source>
+        <translation>Alles verlässt den PC über diese Route und nichts ohne sie. Einen Proxy der Dienststelle schreiben Sie socks5://HOST:PORT oder http://HOST:PORT (mit Anmeldung USER@HOST:PORT, das Passwort in seinem eigenen Feld); tor+socks5://… und tor+http://… erreichen den Proxy über Tor.</translation>
     </message>
     <message>
         <source>{name}: problem</source>
@@ -2220,6 +2254,10 @@ oder ein über Tor erreichter Proxy: tor+socks5://… / tor+http://…</translat
     <message>
         <source>Translation in progress</source>
         <translation>Übersetzung in Arbeit</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>Farbschema</translation>
     </message>
     <message>
         <source>Settings</source>
@@ -2316,6 +2354,18 @@ oder ein über Tor erreichter Proxy: tor+socks5://… / tor+http://…</translat
     <message>
         <source>Route</source>
         <translation>Route</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>Dem System folgen</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>Hell</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>Dunkel</translation>
     </message>
     <message>
         <source>TSA certificate</source>

@@ -110,6 +110,8 @@ def _dialogs(window: MainWindow, tmp_path: Path) -> list[QWidget]:
     entry = window.contact_pane.model.entries[0]
     dialogs: list[QWidget] = [
         window.open_settings(),
+        window.ask_route(),
+        window.ask_proxy_password(),
         FirstRunWizard(window),
         window.show_shortcuts(),
         NewCaseDialog(window),

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 
 from workstation.browser.identities import persona_colour
+from workstation.settings import Settings
 from workstation.ui import theme
 from workstation.ui.main_window import MainWindow
 from workstation.ui.theme import (
@@ -191,3 +192,81 @@ def test_the_theme_is_put_back_after_a_temporary_one(app: QApplication) -> None:
         assert window_colour(app) == theme.DARK.window
     assert window_colour(app) == theme.LIGHT.window
     assert theme.current_colours() is theme.LIGHT
+
+
+# -- the theme in the window's own widgets ---------------------------------------------------
+
+
+def drawn_text_colour(label: QLabel, background: QColor) -> QColor:
+    """The label's pixel that stands out most from background: the core of its glyphs."""
+    image = label.grab().toImage()
+    pixels = (image.pixelColor(x, y) for x in range(image.width()) for y in range(image.height()))
+    return max(pixels, key=lambda pixel: contrast_ratio(pixel, background))
+
+
+def test_a_settings_problem_reads_at_wcag_aa_in_the_dark_theme(  # type: ignore[no-untyped-def]
+    app: QApplication, window: MainWindow, qtbot
+) -> None:
+    apply_theme("dark")
+    dialog = window.open_settings()
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.lock_minutes.edit.setText("0")  # not a number of minutes it takes
+    for label in (dialog.lock_minutes.error, dialog.summary):
+        qtbot.waitUntil(label.isVisible)
+        assert "from 1 to 240" in label.text()
+        background = dialog.palette().color(QPalette.ColorRole.Window)
+        assert background.name() == theme.DARK.window
+        text = drawn_text_colour(label, background)
+        assert text.name() == theme.DARK.error, "drawn in the dark theme's error colour"
+        assert contrast_ratio(text, background) >= NORMAL_TEXT_CONTRAST
+        label.ensurePolished()
+        assert label.palette().color(QPalette.ColorRole.WindowText).name() == theme.DARK.error
+    dialog.reject()
+
+
+def test_the_theme_chosen_in_the_settings_applies_at_once_and_is_saved(  # type: ignore[no-untyped-def]
+    app: QApplication, window: MainWindow, qtbot
+) -> None:
+    apply_theme("light")
+    dialog = window.open_settings()
+    qtbot.waitUntil(dialog.isVisible)
+    box = dialog.theme
+    assert box.accessibleName() == "Theme"
+    assert [box.itemData(i) for i in range(box.count())] == ["system", "light", "dark"]
+    assert [box.itemText(i) for i in range(box.count())] == ["Follow the system", "Light", "Dark"]
+    box.setCurrentIndex(box.findData("dark"))
+    assert dialog.chosen().theme == "dark"
+    with qtbot.waitSignal(theme.theme_notifier().changed) as changed:
+        dialog.ok_button.click()
+    assert changed.args == ["dark"]
+    assert window_colour(app) == theme.DARK.window
+    assert theme.requested_theme() == "dark"
+    assert window.settings.theme == "dark"
+    assert Settings.load().theme == "dark"
+    assert "Settings saved." in window.statusBar().currentMessage()
+
+
+def test_the_persona_bar_follows_the_theme(  # type: ignore[no-untyped-def]
+    app: QApplication, window: MainWindow, qtbot
+) -> None:
+    bar = window.persona_bar
+    for name in THEMES:
+        apply_theme(name)  # the bar redoes its colours on the notifier's signal
+        background = QColor(theme.current_colours().window)
+        bar.label.ensurePolished()
+        label = bar.label.palette().color(QPalette.ColorRole.WindowText)
+        assert contrast_ratio(label, background) >= NORMAL_TEXT_CONTRAST, name
+        assert label.name() == theme.persona_label_colour(persona_colour(None)).name(), name
+    icon = bar.box.itemIcon(0)
+    sizes = {(size.width(), size.height()) for size in icon.availableSizes()}
+    assert {(12, 12), (24, 24)} <= sizes, "a pixmap per pixel ratio: sharp on high-DPI screens"
+
+
+def test_the_persona_strip_text_reads_on_every_persona_colour(window: MainWindow) -> None:
+    strip = window.persona_strip
+    for alias in (None, *ALIASES):
+        strip.show_persona(alias)
+        colour = persona_colour(alias)
+        strip.ensurePolished()
+        text = strip.palette().color(QPalette.ColorRole.WindowText)
+        assert contrast_ratio(text, colour) >= NORMAL_TEXT_CONTRAST, (alias, colour.name())

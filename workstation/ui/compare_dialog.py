@@ -1,7 +1,7 @@
 """Two captures side by side: both screenshots, what changed, the text diff."""
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QImage, QPixmap, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QImage, QPixmap, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -15,10 +15,9 @@ from PySide6.QtWidgets import (
 
 from workstation.evidence.compare import Comparison, ExhibitView, render
 from workstation.ui.i18n import translate
+from workstation.ui.theme import status_colour
 
 SHOT_WIDTH = 520
-ADDED = QColor("#1b7f3b")
-REMOVED = QColor("#b3261e")
 
 
 def scaled_screenshot(view: ExhibitView) -> QImage:
@@ -99,13 +98,14 @@ class CompareDialog(QDialog):
 
     def _fill_report(self) -> None:
         cursor = self.report.textCursor()
+        added, removed = status_colour("added"), status_colour("removed")  # the theme's now
         for line in render(self.comparison):
             colour = None
             stripped = line.strip()
             if stripped.startswith("+") and not stripped.startswith("+++"):
-                colour = ADDED
+                colour = added
             elif stripped.startswith("-") and not stripped.startswith("---"):
-                colour = REMOVED
+                colour = removed
             style = QTextCharFormat()
             if colour is not None:
                 style.setForeground(colour)

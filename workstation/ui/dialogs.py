@@ -1,4 +1,4 @@
-"""Small dialogs: create a case, unlock a case, change its passphrase."""
+"""Small dialogs: create a case, unlock a case, change its passphrase, the proxy password."""
 
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from workstation.casefile import Commodity
 from workstation.paths import cases_dir
 from workstation.ui.i18n import QT_TRANSLATE_NOOP, translate
+from workstation.ui.theme import status_style
 
 MIN_PASSPHRASE_LENGTH = 8
 # Translated where shown (commodity_label).
@@ -188,6 +189,49 @@ class PassphraseChangeDialog(QDialog):
             self.accept()
 
 
+class ProxyPasswordDialog(QDialog):
+    """The password of the route's proxy login, asked at start when this PC could not
+    keep it (no usable keyring)."""
+
+    def __init__(self, route: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        title = translate("Dialogs", "Proxy password")
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.explanation = QLabel(
+            translate(
+                "Dialogs",
+                "The route {route} logs in to its proxy. This PC has no usable keyring, so "
+                "the password could not be kept since the last start. Nothing leaves this PC "
+                "until it is given.",
+            ).format(route=route)
+        )
+        self.explanation.setWordWrap(True)
+        self.password = secret_field(translate("Dialogs", "Proxy password"))
+        self.error = error_label()
+        buttons = ok_cancel(self, self._check)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        form = QFormLayout(self)
+        form.addRow(self.explanation)
+        form.addRow(translate("Dialogs", "Password"), self.password)
+        form.addRow(self.error)
+        form.addRow(buttons)
+
+    def _check(self) -> None:
+        if not self.password.text():
+            self.error.setText(translate("Dialogs", "Type the proxy password."))
+            return
+        self.accept()
+
+
+def no_keyring_message() -> str:
+    """Said when the proxy password could be kept for this run only."""
+    return translate(
+        "Dialogs",
+        "This PC has no usable keyring: the proxy password will be asked again at next start.",
+    )
+
+
 def named_field(name: str, text: str = "") -> QLineEdit:
     """A line edit with the name a screen reader announces (its label's text)."""
     field = QLineEdit(text)
@@ -205,6 +249,6 @@ def error_label() -> QLabel:
     """Where a form says what is wrong; read out as the form's problem."""
     label = QLabel()
     label.setAccessibleName(translate("Dialogs", "Problem"))
-    label.setStyleSheet("color: #b00020")
+    label.setStyleSheet(status_style("error"))  # the theme's, when the form is made
     label.setWordWrap(True)
     return label

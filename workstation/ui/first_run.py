@@ -97,8 +97,8 @@ class RoutePage(QWizardPage):
                 translate(
                     "FirstRun",
                     "Managed Tor needs no set-up. A unit's proxy is written "
-                    "socks5://HOST:PORT or http://HOST:PORT, with USER:PASSWORD@ if it asks "
-                    "for a login.",
+                    "socks5://HOST:PORT or http://HOST:PORT; if it asks for a login, "
+                    "socks5://USER@HOST:PORT with the password in its own field.",
                 )
             )
         )

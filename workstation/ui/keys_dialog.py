@@ -42,11 +42,11 @@ from workstation.keys.addressbook import Partner
 from workstation.keys.identity import KeyCard, WorkstationIdentity, format_fingerprint
 from workstation.ui.i18n import translate
 from workstation.ui.passphrase_prompt import PassphrasePrompt
+from workstation.ui.theme import status_style
 from workstation.ui.workers import run_in_background
 
 log = logging.getLogger(__name__)
 
-ERROR_STYLE = "color: #b00020"
 FINGERPRINT_STYLE = "font-size: 15px; font-weight: bold"
 CARD_SUFFIX = ".card"
 
@@ -237,7 +237,7 @@ class KeysDialog(QDialog):
         return rows
 
     def _fail(self, message: str) -> None:
-        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setStyleSheet(status_style("error"))
         self.message.setText(message)
         self.failed.emit(message)
 
@@ -360,7 +360,7 @@ class AddPartnerDialog(QDialog):
             translate("KeysDialog", "Fingerprint compared with the partner")
         )
         self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setStyleSheet(status_style("error"))
         self.error.setWordWrap(True)
         self.error.setAccessibleName(translate("KeysDialog", "Problem"))
         self.buttons = QDialogButtonBox(

@@ -17,7 +17,6 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -45,11 +44,17 @@ from workstation.evidence.snapshot import CapturedPage, SealContext, SealedExhib
 from workstation.paths import cases_dir
 from workstation.route import RouteGate
 from workstation.route.spec import DEFAULT_ROUTE
-from workstation.settings import Settings, default_officer
+from workstation.settings import ProxyPassword, Settings, default_officer, split_proxy_password
 from workstation.ui.browser_tab import BrowserTab
 from workstation.ui.case_outputs import CaseOutputs, install_case_output_actions
 from workstation.ui.compare_dialog import CompareDialog, scaled_screenshot
-from workstation.ui.dialogs import NewCaseDialog, PassphraseChangeDialog, UnlockDialog
+from workstation.ui.dialogs import (
+    NewCaseDialog,
+    PassphraseChangeDialog,
+    ProxyPasswordDialog,
+    UnlockDialog,
+    no_keyring_message,
+)
 from workstation.ui.i18n import translate
 from workstation.ui.idle_lock import IdleLock
 from workstation.ui.layout_memory import LayoutMemory
@@ -60,13 +65,14 @@ from workstation.ui.panes.lookups import LookupPane, LookupRoute
 from workstation.ui.panes.personas import PersonaPane
 from workstation.ui.persona_bar import PersonaBar, persona_icon, research_label
 from workstation.ui.route_indicator import RouteIndicator
-from workstation.ui.settings_dialog import SettingsDialog, show_settings
+from workstation.ui.settings_dialog import RouteDialog, SettingsDialog, show_settings
 from workstation.ui.shortcuts import (
     LOOKUP_SELECTION_KEYS,
     SNAPSHOT_KEYS,
     ShortcutsDialog,
     assign_shortcuts,
 )
+from workstation.ui.theme import banner_style
 from workstation.ui.timestamper import Timestamper
 from workstation.ui.workers import run_in_background
 from workstation.version import build_hash, tool_identity, tool_version
@@ -106,10 +112,8 @@ class PersonaStrip(QLabel):
         self.setText(translate("MainWindow", "Browsing as {who}").format(who=who))
         self.setAccessibleDescription(self.text())
         self.setProperty("colour", colour)
-        # The persona colours are dark enough for white text in light and dark themes.
-        self.setStyleSheet(
-            f"background: {colour}; color: white; font-weight: bold; padding: 1px 6px;"
-        )
+        # Black or white text, whichever reads better on this persona's colour.
+        self.setStyleSheet(banner_style(persona_colour(persona)))
 
 
 class MainWindow(QMainWindow):
@@ -762,20 +766,46 @@ class MainWindow(QMainWindow):
         else:
             renew()
 
-    def ask_route(self) -> None:
-        current = self.gate.route.to_url(redact=True) if self.gate.route else ""
-        text, accepted = QInputDialog.getText(
-            self,
-            translate("MainWindow", "Route"),
+    def ask_route(self) -> RouteDialog:
+        """The route dialog over the window (not blocking); OK applies the route.
+
+        The proxy password sits masked in a field of its own, filled with the one in use:
+        accepted untouched, the route keeps it.
+        """
+        route = self.gate.route
+        current = route.to_url(redact=False) if route else self.settings.route or DEFAULT_ROUTE
+        dialog = RouteDialog(current, self.settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.apply_route(dialog.route_text()))
+        dialog.open()
+        return dialog
+
+    def ask_proxy_password(self) -> ProxyPasswordDialog:
+        """Ask for the proxy password this PC could not keep since the last start (no
+        usable keyring); the gate has no route, so nothing leaves, until it is given."""
+        shown_route, _ = split_proxy_password(self.settings.route)
+        dialog = ProxyPasswordDialog(shown_route, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._proxy_password_given(dialog.password.text()))
+        dialog.rejected.connect(self._proxy_password_refused)
+        dialog.open()
+        return dialog
+
+    def _proxy_password_given(self, password: str) -> None:
+        try:
+            self.settings.set_proxy_password(password)
+        except ValueError:  # the route changed meanwhile and names no user any more
+            log.info("the proxy password was not needed: the route names no user")
+        self.apply_route(self.settings.route)
+
+    def _proxy_password_refused(self) -> None:
+        self.route_indicator.refresh()
+        self.statusBar().showMessage(
             translate(
                 "MainWindow",
-                "tor (managed Tor, the default), socks5://HOST:PORT, http://HOST:PORT,\n"
-                "or a proxy reached through Tor: tor+socks5://… / tor+http://…",
-            ),
-            text=current or DEFAULT_ROUTE,
+                "Nothing leaves this PC until the proxy password is given (Route ▸ Set route…).",
+            )
         )
-        if accepted:
-            self.apply_route(text)
 
     def apply_route(self, text: str) -> None:
         try:
@@ -785,7 +815,8 @@ class MainWindow(QMainWindow):
             return
         self.gate.set_route(route)
         self.settings.route = route.to_url(redact=False) if route else ""
-        self.settings.save()
+        if self.settings.save() is ProxyPassword.THIS_RUN_ONLY:
+            self.statusBar().showMessage(no_keyring_message(), 15000)
         self.route_indicator.refresh()
         if self.case is not None:
             case, description = self.case, self._route_text()

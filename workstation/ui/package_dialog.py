@@ -55,11 +55,11 @@ from workstation.ui.job_progress import (
 )
 from workstation.ui.pdf_bridge import PdfBridge
 from workstation.ui.result_panel import ResultPanel, rows_text, show_result
+from workstation.ui.theme import status_style
 from workstation.ui.workers import run_in_background
 
 log = logging.getLogger(__name__)
 
-ERROR_STYLE = "color: #b00020"
 STATUS_MS = 15000
 
 
@@ -132,7 +132,7 @@ class PackageDialog(QDialog):
             empty_text=translate("PackageDialog", "No exhibits."),
         )
         self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setStyleSheet(status_style("error"))
         self.error.setWordWrap(True)
         self.error.setAccessibleName(translate("PackageDialog", "Problem"))
         self._lay_out(browse, redacted)

@@ -22,10 +22,10 @@ from workstation.progress import OperationCancelled
 from workstation.ui.gui_bridge import GuiBridge
 from workstation.ui.i18n import translate
 from workstation.ui.job_progress import WatchedProgress
+from workstation.ui.theme import status_style
 
 MIN_NEW_PASSPHRASE = 8
 ANSWER_TIMEOUT_S = 1800.0  # the officer may have to look the passphrase up
-ERROR_STYLE = "color: #b00020"
 
 
 def secret_field(name: str) -> QLineEdit:
@@ -50,7 +50,7 @@ class PassphraseDialog(QDialog):
             secret_field(translate("PassphrasePrompt", "Repeat passphrase")) if confirm else None
         )
         self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setStyleSheet(status_style("error"))
         self.error.setWordWrap(True)
         self.error.setAccessibleName(translate("PassphrasePrompt", "Problem"))
         form = QFormLayout(self)

@@ -5,12 +5,18 @@ fixed when it is made, so nobody can switch a page they are typing into to a
 different persona by accident.
 """
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from workstation.browser.identities import persona_colour
 from workstation.ui.i18n import translate
+from workstation.ui.theme import (
+    persona_edge_colour,
+    persona_label_colour,
+    swatch_icon,
+    theme_notifier,
+)
 
 
 def research_label() -> str:
@@ -19,9 +25,8 @@ def research_label() -> str:
 
 
 def persona_icon(persona: str | None) -> QIcon:
-    pixmap = QPixmap(12, 12)
-    pixmap.fill(persona_colour(persona))
-    return QIcon(pixmap)
+    """A square of the identity's colour, sharp on high-DPI screens too."""
+    return swatch_icon(persona_colour(persona))
 
 
 class PersonaBar(QWidget):
@@ -46,6 +51,8 @@ class PersonaBar(QWidget):
         self._current: str | None = None
         self.set_personas([])
         self.box.activated.connect(self._activated)
+        # The label's shade depends on the window colour: redo it when the theme changes.
+        theme_notifier().changed.connect(self._theme_changed)
 
     def set_personas(self, aliases: list[str]) -> None:
         self.box.blockSignals(True)
@@ -61,14 +68,20 @@ class PersonaBar(QWidget):
         self._current = persona
         index = self.box.findData(persona) if persona else 0
         self.box.setCurrentIndex(max(index, 0))
-        colour: QColor = persona_colour(persona)
+        colour = persona_colour(persona)
+        # The persona's own hue, shaded until it reads on this theme's window colour.
+        edge, text = persona_edge_colour(colour).name(), persona_label_colour(colour).name()
         self.setStyleSheet(
-            f"PersonaBar {{ border-bottom: 3px solid {colour.name()}; }}"
-            f"QLabel {{ color: {colour.name()}; font-weight: bold; }}"
+            f"PersonaBar {{ border-bottom: 3px solid {edge}; }}"
+            f"QLabel {{ color: {text}; font-weight: bold; }}"
         )
 
     def current(self) -> str | None:
         return self._current
+
+    @Slot(str)
+    def _theme_changed(self, _name: str) -> None:
+        self.show_persona(self._current)
 
     def _activated(self, index: int) -> None:
         persona = self.box.itemData(index)

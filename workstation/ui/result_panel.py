@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from workstation.ui.i18n import translate
+from workstation.ui.theme import status_style
 
-ERROR_STYLE = "color: #b00020; font-weight: bold"
 HEADING_STYLE = "font-weight: bold"
 
 
@@ -55,7 +55,9 @@ class ResultPanel(QDialog):
         self.problem = problem
         self.heading = QLabel(heading)
         self.heading.setWordWrap(True)
-        self.heading.setStyleSheet(ERROR_STYLE if problem else HEADING_STYLE)
+        self.heading.setStyleSheet(
+            f"{status_style('error')}; {HEADING_STYLE}" if problem else HEADING_STYLE
+        )
         self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details = QPlainTextEdit(details)
         self.details.setReadOnly(True)

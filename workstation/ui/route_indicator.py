@@ -1,20 +1,19 @@
 """Always-visible route status: which route, and whether it carries traffic."""
 
 from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QWidget
 
 from workstation.route import RouteGate, RouteHealth
 from workstation.route.status import RouteStatus
 from workstation.ui.i18n import translate
+from workstation.ui.theme import badge_style
 from workstation.ui.workers import run_in_background
 
 HEALTH_INTERVAL_MS = 10000
 
-_STYLES = {
-    "ok": "background:#1b5e20;color:white;padding:2px 8px;border-radius:4px",
-    "down": "background:#b00020;color:white;padding:2px 8px;border-radius:4px",
-    "checking": "background:#8d6e00;color:white;padding:2px 8px;border-radius:4px",
-}
+# Badge colours by state; the text on them is black or white, whichever reads better.
+BADGE_COLOURS = {"ok": "#1b5e20", "down": "#b00020", "checking": "#8d6e00"}
 
 
 class RouteIndicator(QLabel):
@@ -98,6 +97,6 @@ class RouteIndicator(QLabel):
 
     def _show(self, state: str, text: str, tooltip: str) -> None:
         self.setProperty("state", state)
-        self.setStyleSheet(_STYLES[state])
+        self.setStyleSheet(badge_style(QColor(BADGE_COLOURS[state])))
         self.setText(text)
         self.setToolTip(tooltip)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItemModel
@@ -41,8 +41,16 @@ from workstation.paths import cases_dir
 from workstation.route import ExitIdentity, RouteGate, RouteSpec, parse_route
 from workstation.route.exit_identity import parse_echo_url
 from workstation.route.spec import DEFAULT_ROUTE
-from workstation.settings import DEFAULT_LANGUAGE, Settings
-from workstation.ui.i18n import translate
+from workstation.settings import (
+    DEFAULT_LANGUAGE,
+    DEFAULT_THEME,
+    ProxyPassword,
+    Settings,
+    split_proxy_password,
+)
+from workstation.ui.dialogs import no_keyring_message
+from workstation.ui.i18n import QT_TRANSLATE_NOOP, translate
+from workstation.ui.theme import apply_theme, requested_theme, status_style
 from workstation.ui.workers import run_in_background
 
 if TYPE_CHECKING:
@@ -54,9 +62,14 @@ MIN_LOCK_MINUTES = 1
 MAX_LOCK_MINUTES = 240
 TOR_READY_TIMEOUT = 180.0  # a first Tor bootstrap can take a few minutes
 EXIT_TIMEOUT = 30.0
-ERROR_STYLE = "color: #b00020"
 # Each in its own name; a language whose translation is not complete is listed, disabled.
 LANGUAGES = (("English", "en", True), ("Deutsch", "de", True))  # name, code, complete
+# Settings.theme values with their names (translated where shown).
+THEME_NAMES = (
+    ("system", QT_TRANSLATE_NOOP("Settings", "Follow the system")),
+    ("light", QT_TRANSLATE_NOOP("Settings", "Light")),
+    ("dark", QT_TRANSLATE_NOOP("Settings", "Dark")),
+)
 
 
 # -- checks: "" when the value is fine, else what is wrong -----------------------------
@@ -193,8 +206,39 @@ def probe_on_scratch_gate(route: RouteSpec, echo_url: str | None) -> RouteProbe:
         scratch.stop()
 
 
+def route_with_password(url: str, password: str) -> str:
+    """The proxy URL with the password put in after its user; a password written in the
+    URL itself wins, and a URL without a user is left as it is (problem() says why)."""
+    if not password or split_proxy_password(url)[1] is not None:
+        return url
+    with_login = Settings(route=url)
+    try:
+        with_login.set_proxy_password(password)
+    except ValueError:
+        return url
+    return with_login.route
+
+
+def names_user(url: str) -> bool:
+    """The proxy URL has a login part (USER@ or USER:PASSWORD@)."""
+    _, sep, rest = url.partition("://")
+    return bool(sep) and "@" in rest
+
+
+def readable_password(written: str) -> str | None:
+    """A password as written in a URL (%-encoded), as typed; None if it is not text."""
+    try:
+        return unquote_to_bytes(written).decode("utf-8")
+    except UnicodeError:
+        return None
+
+
 class RouteChooser(QWidget):
     """Managed Tor or a proxy URL, checked as typed, and a "Test route" button.
+
+    The proxy's password is never shown: the URL field holds the route without it
+    (socks5://USER@HOST:PORT) and a masked field holds the password; one typed into the
+    URL moves to the masked field when the officer leaves the URL field.
 
     The owner gives the test: a function that starts the probe (returning the
     callable that runs on the worker) or raises WorkstationError at once.
@@ -218,6 +262,14 @@ class RouteChooser(QWidget):
         self.proxy_url = QLineEdit()
         self.proxy_url.setAccessibleName(translate("Settings", "Proxy URL"))
         self.proxy_url.setPlaceholderText("socks5://HOST:PORT, http://HOST:PORT, tor+socks5://…")
+        self.proxy_password = QLineEdit()
+        self.proxy_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.proxy_password.setAccessibleName(translate("Settings", "Proxy password"))
+        self.proxy_password.setPlaceholderText(
+            translate("Settings", "only if the proxy asks for a login (USER@ in the URL)")
+        )
+        self.password_label = QLabel(translate("Settings", "Password"))
+        self.password_label.setBuddy(self.proxy_password)
         self.error = error_label(translate("Settings", "Route problem"))
         self.test_button = QPushButton(translate("Settings", "Test route"))
         self.test_button.setAccessibleName(translate("Settings", "Test route"))
@@ -231,13 +283,22 @@ class RouteChooser(QWidget):
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._layout()
         self.set_route_text(route_text)
-        for signal in (self.tor_choice.toggled, self.proxy_url.textChanged):
+        for signal in (
+            self.tor_choice.toggled,
+            self.proxy_url.textChanged,
+            self.proxy_password.textChanged,
+        ):
             signal.connect(self._edited)
+        self.proxy_url.editingFinished.connect(self._mask_written_password)
 
     def _layout(self) -> None:
         proxy_row = QHBoxLayout()
         proxy_row.addWidget(self.proxy_choice)
         proxy_row.addWidget(self.proxy_url, 1)
+        password_row = QHBoxLayout()
+        password_row.addSpacing(self.proxy_choice.sizeHint().width())
+        password_row.addWidget(self.password_label)
+        password_row.addWidget(self.proxy_password, 1)
         test_row = QHBoxLayout()
         test_row.addWidget(self.test_button)
         test_row.addWidget(self.result, 1)
@@ -245,6 +306,7 @@ class RouteChooser(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tor_choice)
         layout.addLayout(proxy_row)
+        layout.addLayout(password_row)
         layout.addWidget(self.error)
         layout.addLayout(test_row)
 
@@ -253,18 +315,41 @@ class RouteChooser(QWidget):
         self.tor_choice.setChecked(is_tor)
         self.proxy_choice.setChecked(not is_tor)
         self.proxy_url.setText("" if is_tor else text.strip())
+        self.proxy_password.setText("")
+        self._mask_written_password()
         self._edited()
 
     def route_text(self) -> str:
-        return DEFAULT_ROUTE if self.tor_choice.isChecked() else self.proxy_url.text().strip()
+        """The route as typed, the password put back into it."""
+        if self.tor_choice.isChecked():
+            return DEFAULT_ROUTE
+        return route_with_password(self.proxy_url.text().strip(), self.proxy_password.text())
 
     def problem(self) -> str:
-        if self.proxy_choice.isChecked() and not self.proxy_url.text().strip():
+        url = self.proxy_url.text().strip()
+        if self.proxy_choice.isChecked() and not url:
             return translate("Settings", "Type the proxy's address, e.g. socks5://10.1.2.3:1080.")
+        if self.proxy_choice.isChecked() and self.proxy_password.text() and not names_user(url):
+            return translate(
+                "Settings",
+                "A password needs a user: write the proxy's address as "
+                "socks5://USER@HOST:PORT (or http://USER@HOST:PORT).",
+            )
         return route_problem(self.route_text())
 
+    def _mask_written_password(self) -> None:
+        """A password typed into the URL goes to the masked field (the URL keeps the user)."""
+        on_disk, written = split_proxy_password(self.proxy_url.text().strip())
+        password = readable_password(written) if written is not None else None
+        if password is None:
+            return  # none written, or not text: parse_route says what is wrong with it
+        self.proxy_url.setText(on_disk)
+        self.proxy_password.setText(password)
+
     def _edited(self) -> None:
-        self.proxy_url.setEnabled(self.proxy_choice.isChecked())
+        proxy = self.proxy_choice.isChecked()
+        for widget in (self.proxy_url, self.proxy_password, self.password_label):
+            widget.setEnabled(proxy)
         problem = self.problem()
         self.error.setText(problem)
         self.error.setVisible(bool(problem))
@@ -298,7 +383,7 @@ class RouteChooser(QWidget):
         if generation != self._generation:
             return
         self.test_button.setEnabled(True)
-        self.result.setStyleSheet("color: #1b5e20")
+        self.result.setStyleSheet(status_style("success"))
         self.result.setText(probe.summary())
         self.tested.emit(probe)
 
@@ -306,17 +391,72 @@ class RouteChooser(QWidget):
         if generation != self._generation:
             return
         self.test_button.setEnabled(True)
-        self.result.setStyleSheet(ERROR_STYLE)
+        self.result.setStyleSheet(status_style("error"))
         self.result.setText(
             translate("Settings", "The route does not work: {reason}").format(reason=message)
         )
         self.testFailed.emit(message)
 
 
+def scratch_gate_tester(settings: Settings) -> Callable[[str], Callable[[], RouteProbe]]:
+    """A RouteChooser's test on a gate of its own, with the settings' Tor program, torrc
+    and address echo: testing never cuts the pages that are open."""
+
+    def tester(text: str) -> Callable[[], RouteProbe]:
+        # Resolved now: a bad torrc fails at once, on the GUI thread, in plain words.
+        route = resolve_route(text, settings)
+        echo = settings.exit_echo_url or None
+        return lambda: probe_on_scratch_gate(route, echo)
+
+    return tester
+
+
+class RouteDialog(QDialog):
+    """Route ▸ Set route…: the route chooser alone, checked as typed; OK when it is right."""
+
+    def __init__(self, route_text: str, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        title = translate("Settings", "Route")
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.chooser = RouteChooser(route_text)
+        self.chooser.tester = scratch_gate_tester(settings)
+        explanation = QLabel(
+            translate(
+                "Settings",
+                "Everything leaves through this route, and nothing without it. A unit's "
+                "proxy is written socks5://HOST:PORT or http://HOST:PORT (USER@HOST:PORT "
+                "with a login, the password in its own field); tor+socks5://… and "
+                "tor+http://… reach the proxy through Tor.",
+            )
+        )
+        explanation.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.chooser)
+        layout.addWidget(explanation)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+        self.chooser.changed.connect(self._validate)
+        self._validate()
+        self.resize(620, 300)
+
+    def route_text(self) -> str:
+        return self.chooser.route_text()
+
+    def _validate(self) -> None:
+        self.ok_button.setEnabled(not self.chooser.problem())
+
+
 def error_label(name: str) -> QLabel:
     label = QLabel()
     label.setAccessibleName(name)
-    label.setStyleSheet(ERROR_STYLE)
+    label.setStyleSheet(status_style("error"))  # the theme's, when the form is made
     label.setWordWrap(True)
     label.hide()
     return label
@@ -400,8 +540,18 @@ def language_box(current: str) -> QComboBox:
     return box
 
 
+def theme_box(current: str) -> QComboBox:
+    """Follow the system, light or dark; applied as soon as the settings are saved."""
+    box = QComboBox()
+    box.setAccessibleName(translate("Settings", "Theme"))
+    for code, name in THEME_NAMES:
+        box.addItem(translate("Settings", name), code)
+    box.setCurrentIndex(max(0, box.findData(current or DEFAULT_THEME)))
+    return box
+
+
 class SettingsDialog(QDialog):
-    """Officer, route, Tor, evidence services, auto-lock and language, checked as typed."""
+    """Officer, route, Tor, evidence services, auto-lock, language and theme, checked as typed."""
 
     def __init__(self, settings: Settings, route_text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -442,6 +592,7 @@ class SettingsDialog(QDialog):
             browse=choose_folder,
         )
         self.language = language_box(settings.language)
+        self.theme = theme_box(settings.theme)
         self.lock_on = QCheckBox(translate("Settings", "Lock an open case after"))
         self.lock_on.setAccessibleName(translate("Settings", "Auto-lock on"))
         self.lock_on.setChecked(settings.auto_lock_minutes > 0)
@@ -505,6 +656,7 @@ class SettingsDialog(QDialog):
         general.addRow(translate("Settings", "Unit"), self.unit)
         general.addRow(translate("Settings", "Cases folder"), self.cases)
         general.addRow(translate("Settings", "Language"), self.language)
+        general.addRow(translate("Settings", "Theme"), self.theme)
         lock_row = QHBoxLayout()
         lock_row.addWidget(self.lock_on)
         lock_row.addWidget(self.lock_minutes, 1)
@@ -559,6 +711,7 @@ class SettingsDialog(QDialog):
             unit=self.unit.text().strip(),
             cases_dir=self.cases.text(),
             language=str(self.language.currentData()),
+            theme=str(self.theme.currentData()),
             auto_lock_minutes=minutes,
             route=self.route.route_text(),
             tor_binary=self.tor_binary.text(),
@@ -593,13 +746,17 @@ def apply_settings(window: "MainWindow", chosen: Settings) -> None:
         route_changed = True  # apply_route reports the problem
     if route_changed:
         window.apply_route(settings.route)  # saves the settings too
-    settings.save()
+    if settings.theme != requested_theme():
+        apply_theme(settings.theme)  # at once: the palette reaches every open widget
+    kept = settings.save()
     message = translate("Settings", "Settings saved.")
     if restart_needed:
         message += " " + translate(
             "Settings", "The CA file and language apply from the next start."
         )
-    window.statusBar().showMessage(message, 8000)
+    if kept is ProxyPassword.THIS_RUN_ONLY:
+        message += " " + no_keyring_message()
+    window.statusBar().showMessage(message, 15000 if kept is ProxyPassword.THIS_RUN_ONLY else 8000)
 
 
 def show_settings(window: "MainWindow") -> SettingsDialog:

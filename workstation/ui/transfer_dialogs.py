@@ -58,18 +58,18 @@ from workstation.ui.job_progress import (
 )
 from workstation.ui.passphrase_prompt import MIN_NEW_PASSPHRASE, PassphrasePrompt, secret_field
 from workstation.ui.result_panel import ResultPanel, rows_text, show_result
+from workstation.ui.theme import status_style
 from workstation.ui.workers import run_in_background
 
 log = logging.getLogger(__name__)
 
-ERROR_STYLE = "color: #b00020"
 STATUS_MS = 15000
 TRANSFER_SUFFIX = ".age"
 
 
 def _error_label() -> QLabel:
     label = QLabel()
-    label.setStyleSheet(ERROR_STYLE)
+    label.setStyleSheet(status_style("error"))
     label.setWordWrap(True)
     label.setAccessibleName(translate("TransferDialogs", "Problem"))
     return label

@@ -47,6 +47,7 @@ from workstation.ui.lookup_runner import (
     planned_steps,
     runs_offline,
 )
+from workstation.ui.theme import status_colour, status_style
 from workstation.ui.workers import run_in_background
 
 # Texts marked here are translated where shown.
@@ -85,9 +86,6 @@ COLUMN_WIDTHS = (110, 260, 240, 150)
 
 MAX_CHILDREN = 500  # per node of the data tree: a huge answer must not freeze the view
 MAX_VALUE_CHARS = 300  # shown in a cell; the tooltip and Copy have the whole value
-FAILED_COLOUR = QColor("#b00020")
-WARNING_COLOUR = QColor("#8d6e00")
-SAVED_COLOUR = QColor("#1b5e20")
 
 
 def kind_label(kind: str) -> str:
@@ -271,7 +269,8 @@ class ResultItem(QTreeWidgetItem):
         if result.warnings:
             count = len(result.warnings)
             self.set_status(
-                translate("LookupsPane", "Done, %n warning(s)", None, count), WARNING_COLOUR
+                translate("LookupsPane", "Done, %n warning(s)", None, count),
+                status_colour("warning"),
             )
         else:
             self.set_status(translate("LookupsPane", "Done"))
@@ -280,9 +279,10 @@ class ResultItem(QTreeWidgetItem):
     def show_failure(self, message: str) -> None:
         self.finished = True
         self.set_status(
-            translate("LookupsPane", "Failed: {reason}").format(reason=message), FAILED_COLOUR
+            translate("LookupsPane", "Failed: {reason}").format(reason=message),
+            status_colour("error"),
         )
-        InfoItem(self, message).setForeground(KIND_COLUMN, QBrush(FAILED_COLOUR))
+        InfoItem(self, message).setForeground(KIND_COLUMN, QBrush(status_colour("error")))
         InfoItem(self, translate("LookupsPane", "Route: {route}").format(route=self.job.route))
 
     def show_not_run(self, cancelled: bool) -> None:
@@ -305,7 +305,7 @@ class ResultItem(QTreeWidgetItem):
             self,
             translate("LookupsPane", "Saved as lookup {number}").format(number=outcome.lookup_id),
         )
-        saved.setForeground(KIND_COLUMN, QBrush(SAVED_COLOUR))
+        saved.setForeground(KIND_COLUMN, QBrush(status_colour("success")))
         add_changes(self, outcome)
         self.setExpanded(True)
 
@@ -314,7 +314,7 @@ def add_result_children(item: ResultItem, result: LookupResult, job: LookupJob) 
     for line in result.summary:
         InfoItem(item, line)
     for warning in result.warnings:
-        InfoItem(item, f"⚠ {warning}").setForeground(KIND_COLUMN, QBrush(WARNING_COLOUR))
+        InfoItem(item, f"⚠ {warning}").setForeground(KIND_COLUMN, QBrush(status_colour("warning")))
     if result.pivots:
         group = InfoItem(
             item,
@@ -642,7 +642,7 @@ class LookupPane(QWidget):
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet(f"color: {FAILED_COLOUR.name()}" if error else "")
+        self.message.setStyleSheet(status_style("error") if error else "")
         if text:
             self.messageShown.emit(text)
 
