@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.keyrings import memory_keyring
+from tests.support.keyrings import memory_keyring, no_keyring
 from tests.support.site import LoopbackSite
 from tests.support.socks import Microsocks
 
-__all__ = ["memory_keyring"]  # shared fixtures defined in tests/support
+__all__ = ["memory_keyring", "no_keyring"]  # shared fixtures defined in tests/support
 
 # GUI tests run without a display; QtWebEngine's sandbox cannot run as root.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -6,16 +6,12 @@ backend (or none at all, so the keys' passphrase is asked in a dialog).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import keyring
-import pytest
-
 from tests.gui.test_package_gui import click_ok, collect, output_actions
 from tests.support.cases import FAST_KDF
-from tests.support.keyrings import MemoryKeyring, NoKeyring
+from tests.support.keyrings import MemoryKeyring
 from workstation.keys import addressbook, identity
 from workstation.keys.identity import format_fingerprint
 from workstation.ui.keys_dialog import AddPartnerDialog, KeysDialog
@@ -23,14 +19,6 @@ from workstation.ui.main_window import MainWindow
 from workstation.ui.passphrase_prompt import PassphraseDialog
 
 NEW_KEYS_PASSPHRASE = "my keys' passphrase"
-
-
-@pytest.fixture
-def no_keyring() -> Iterator[None]:
-    previous = keyring.get_keyring()
-    keyring.set_keyring(NoKeyring())  # type: ignore[no-untyped-call]
-    yield
-    keyring.set_keyring(previous)
 
 
 def partner_card_text(folder: Path, label: str = "Customs B, cyber desk") -> str:

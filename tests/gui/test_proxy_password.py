@@ -5,11 +5,10 @@ keyring to keep it (the gate carries nothing until it is given)."""
 from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
 from PySide6.QtWidgets import QLineEdit
 
-from tests.support.keyrings import MemoryKeyring, NoKeyring, memory_keyring
+from tests.support.keyrings import MemoryKeyring, memory_keyring
 from tests.support.site import LoopbackSite
 from tests.support.socks import Microsocks
 from workstation import settings as settings_module
@@ -35,15 +34,6 @@ LOAD_TIMEOUT_MS = 30000
 def fresh_run(monkeypatch: pytest.MonkeyPatch) -> None:
     """No password kept in this process's memory from an earlier test."""
     monkeypatch.setattr(settings_module, "_THIS_RUN", {})
-
-
-@pytest.fixture
-def no_keyring() -> Iterator[None]:
-    """A PC without any usable keyring."""
-    previous = keyring.get_keyring()
-    keyring.set_keyring(NoKeyring())  # type: ignore[no-untyped-call]
-    yield
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture

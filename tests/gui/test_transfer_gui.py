@@ -8,17 +8,15 @@ in folders of their own), the real keyring API (an in-process backend, or none a
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
 import shiboken6
 
 from tests.gui.test_package_gui import click_ok, collect, output_actions
 from tests.support.cases import FAST_KDF, PASSPHRASE, fast_case
-from tests.support.keyrings import MemoryKeyring, NoKeyring
+from tests.support.keyrings import MemoryKeyring
 from tests.support.package_case import make_package_case
 from workstation.casefile import Case
 from workstation.casefile.importer import ImportReport, ReceiverKeys, Target, import_transfer
@@ -38,14 +36,6 @@ JOB_TIMEOUT_MS = 60_000
 KEYS_PASSPHRASE = "passphrase of my keys"
 TRANSFER_PASSPHRASE = "transfer passphrase 42"
 NEW_CASE_PASSPHRASE = "new case passphrase"
-
-
-@pytest.fixture
-def no_keyring() -> Iterator[None]:
-    previous = keyring.get_keyring()
-    keyring.set_keyring(NoKeyring())  # type: ignore[no-untyped-call]
-    yield
-    keyring.set_keyring(previous)
 
 
 def partner_keys(folder: Path) -> UnlockedIdentity:

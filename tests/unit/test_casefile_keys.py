@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
-import keyring
 import pytest
 
-from tests.support.keyrings import MemoryKeyring, NoKeyring
+from tests.support.keyrings import MemoryKeyring
 from tests.unit.test_casefile_case import PASSPHRASE, make_case, raw_connection, snapshot
 from tests.unit.test_casefile_keyslot import v1_document
 from workstation.casefile import Case, KdfParams, keyslot
@@ -19,14 +18,6 @@ from workstation.casefile.remember import SERVICE
 from workstation.errors import CaseError, InputError, WrongPassphrase
 
 PAGE = 4096
-
-
-@pytest.fixture
-def no_keyring() -> Iterator[None]:
-    previous = keyring.get_keyring()
-    keyring.set_keyring(NoKeyring())  # type: ignore[no-untyped-call]
-    yield
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture

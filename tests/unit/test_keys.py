@@ -4,31 +4,20 @@ from __future__ import annotations
 
 import json
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pyrage  # type: ignore[import-untyped]
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from tests.support.cases import FAST_KDF
-from tests.support.keyrings import MemoryKeyring, NoKeyring, memory_keyring
+from tests.support.keyrings import MemoryKeyring, memory_keyring
 from workstation.keys import addressbook, identity
 from workstation.keys.identity import KeyCard, KeysError
 
 __all__ = ["memory_keyring"]  # the fixture, used by name
 
 PASSPHRASE = "keys passphrase"
-
-
-@pytest.fixture
-def no_keyring() -> Iterator[None]:
-    """A PC without any usable keyring."""
-    previous = keyring.get_keyring()
-    keyring.set_keyring(NoKeyring())  # type: ignore[no-untyped-call]
-    yield
-    keyring.set_keyring(previous)
 
 
 def asked(answer: str = PASSPHRASE) -> tuple[list[bool], identity.PassphraseSource]:

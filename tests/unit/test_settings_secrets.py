@@ -6,13 +6,11 @@ from __future__ import annotations
 import ast
 import json
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
 
-from tests.support.keyrings import MemoryKeyring, NoKeyring, memory_keyring
+from tests.support.keyrings import MemoryKeyring, memory_keyring
 from workstation import secretstore, settings
 from workstation.casefile import remember
 from workstation.route import parse_route
@@ -31,15 +29,6 @@ WORKSTATION_PACKAGE = Path(__file__).resolve().parents[2] / "workstation"
 def fresh_run(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test is a fresh start: no password kept in this process's memory."""
     monkeypatch.setattr(settings, "_THIS_RUN", {})
-
-
-@pytest.fixture
-def no_keyring() -> Iterator[None]:
-    """A PC without any usable keyring."""
-    previous = keyring.get_keyring()
-    keyring.set_keyring(NoKeyring())  # type: ignore[no-untyped-call]
-    yield
-    keyring.set_keyring(previous)
 
 
 def old_settings_file(path: Path) -> None:
