@@ -1565,6 +1565,10 @@ Kontrollnummer {control}</translation>
         <translation>Cookies und Cache der Identität werden gelöscht…</translation>
     </message>
     <message>
+        <source>The route was stopped: nothing leaves this PC until a route is chosen (Route ▸ Set route…).</source>
+        <translation>Die Route wurde angehalten: Bis eine Route gewählt ist, verlässt nichts diesen PC (Route ▸ Route einstellen…).</translation>
+    </message>
+    <message>
         <source>Creating the case…</source>
         <translation>Der Fall wird angelegt…</translation>
     </message>
@@ -2080,6 +2084,30 @@ Kontrollnummer {control}</translation>
 </context>
 <context>
     <name>RouteIndicator</name>
+    <message>
+        <source>Route start-up</source>
+        <translation>Start der Route</translation>
+    </message>
+    <message>
+        <source>What the route is doing</source>
+        <translation>Was die Route gerade tut</translation>
+    </message>
+    <message>
+        <source>How far the route has started</source>
+        <translation>Wie weit die Route gestartet ist</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Anhalten</translation>
+    </message>
+    <message>
+        <source>Stop starting the route</source>
+        <translation>Start der Route anhalten</translation>
+    </message>
+    <message>
+        <source>Stop starting this route; nothing leaves the PC until a route is chosen</source>
+        <translation>Start dieser Route anhalten; bis eine Route gewählt ist, verlässt nichts den PC</translation>
+    </message>
     <message>
         <source>Route status</source>
         <translation>Zustand der Route</translation>

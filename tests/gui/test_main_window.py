@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QKeySequence
 
 from tests.support.cases import PASSPHRASE, fast_case
@@ -10,6 +11,7 @@ from tests.support.socks import Microsocks
 from workstation.casefile import Case
 from workstation.evidence.verify import verify_case
 from workstation.route import RouteGate, parse_route
+from workstation.route.status import RouteStatus
 from workstation.ui.main_window import SNAPSHOT_SHORTCUT, MainWindow
 
 LOAD_TIMEOUT_MS = 30000
@@ -55,6 +57,43 @@ def test_route_indicator_turns_green_for_a_live_proxy(  # type: ignore[no-untype
     window.apply_route(socks_proxy.url)
     qtbot.waitUntil(lambda: window.route_indicator.property("state") == "ok", timeout=10000)
     assert "127.0.0.1" in window.route_indicator.text()
+
+
+def starting(percent: int) -> RouteStatus:
+    return RouteStatus(
+        "starting", percent, "Loading relay descriptors", f"Tor is starting ({percent}%)."
+    )
+
+
+def test_the_route_start_up_shows_how_far_it_got_and_can_be_stopped(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, gate: RouteGate, socks_proxy: Microsocks
+) -> None:
+    window.apply_route(socks_proxy.url)
+    strip = window.route_startup
+    assert strip.isHidden()
+    # Reports reach the window as the route's threads send them: through the signal.
+    window.route_indicator.statusReported.emit(starting(42))
+    assert not strip.isHidden() and strip.bar.value() == 42
+    assert "42%" in strip.text.text()
+    window.route_indicator.statusReported.emit(starting(80))
+    assert strip.bar.value() == 80
+    qtbot.mouseClick(strip.stop_button, Qt.MouseButton.LeftButton)
+    assert gate.route is None and strip.isHidden()
+    assert "stopped" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: window.route_indicator.property("state") == "down")
+
+
+def test_the_start_up_strip_goes_once_the_route_is_ready(  # type: ignore[no-untyped-def]
+    window: MainWindow, socks_proxy: Microsocks
+) -> None:
+    window.apply_route(socks_proxy.url)
+    window.route_indicator.statusReported.emit(starting(10))
+    assert not window.route_startup.isHidden()
+    window.route_indicator.statusReported.emit(
+        RouteStatus("ready", 100, "Done", "Tor is connected.")
+    )
+    assert window.route_startup.isHidden()
+    assert window.gate.route is not None
 
 
 def test_nothing_loads_without_a_route(  # type: ignore[no-untyped-def]

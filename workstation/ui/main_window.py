@@ -44,6 +44,7 @@ from workstation.evidence.snapshot import CapturedPage, SealContext, SealedExhib
 from workstation.paths import cases_dir
 from workstation.route import RouteGate
 from workstation.route.spec import DEFAULT_ROUTE
+from workstation.route.status import RouteStatus
 from workstation.settings import ProxyPassword, Settings, default_officer, split_proxy_password
 from workstation.ui.browser_tab import BrowserTab
 from workstation.ui.case_outputs import CaseOutputs, install_case_output_actions
@@ -64,7 +65,7 @@ from workstation.ui.panes.explorer import CaseExplorer
 from workstation.ui.panes.lookups import LookupPane, LookupRoute
 from workstation.ui.panes.personas import PersonaPane
 from workstation.ui.persona_bar import PersonaBar, persona_icon, research_label
-from workstation.ui.route_indicator import RouteIndicator
+from workstation.ui.route_indicator import RouteIndicator, RouteStartup
 from workstation.ui.settings_dialog import RouteDialog, SettingsDialog, show_settings
 from workstation.ui.shortcuts import (
     LOOKUP_SELECTION_KEYS,
@@ -170,7 +171,7 @@ class MainWindow(QMainWindow):
         )
         self.address.setPlaceholderText(translate("MainWindow", "Address"))
         self.address.returnPressed.connect(self._navigate_from_address)
-        self.route_indicator = RouteIndicator(gate)
+        self.route_indicator, self.route_startup = self._route_widgets(gate)
         self.explorer = CaseExplorer()
         self.persona_pane = PersonaPane()
         self.contact_pane = ContactPane()
@@ -806,6 +807,47 @@ class MainWindow(QMainWindow):
                 "Nothing leaves this PC until the proxy password is given (Route ▸ Set route…).",
             )
         )
+
+    def _route_widgets(self, gate: RouteGate) -> tuple[RouteIndicator, RouteStartup]:
+        """The route's badge (toolbar) and its start-up strip (status bar, while starting)."""
+        indicator, startup = RouteIndicator(gate), RouteStartup()
+        startup.hide()
+        indicator.startupChanged.connect(self._route_starting)
+        startup.stopRequested.connect(self.stop_route)
+        return indicator, startup
+
+    def _route_starting(self, status: RouteStatus | None) -> None:
+        """Show the route's start-up (Tor's bootstrap) in the status bar while it lasts."""
+        strip = self.route_startup
+        if status is None:
+            if not strip.isHidden():
+                self.statusBar().removeWidget(strip)
+                strip.hide()
+            return
+        if strip.isHidden():
+            self.statusBar().addPermanentWidget(strip)
+            strip.show()
+        strip.show_status(status)
+
+    def stop_route(self) -> None:
+        """Stop the route for this run (e.g. Tor cannot get through): nothing leaves the PC."""
+        self.gate.set_route(None)
+        self._route_starting(None)
+        self.route_indicator.refresh()
+        self.statusBar().showMessage(
+            translate(
+                "MainWindow",
+                "The route was stopped: nothing leaves this PC until a route is chosen "
+                "(Route ▸ Set route…).",
+            )
+        )
+        if self.case is not None:
+            case = self.case
+            run_in_background(
+                lambda: case.append_audit("route.changed", {"route": "none (stopped)"}),
+                lambda _e: None,
+                self._show_error,
+            )
 
     def apply_route(self, text: str) -> None:
         try:

@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from workstation.route import RouteGate, RouteHealth
 from workstation.route.status import RouteStatus
@@ -16,11 +16,51 @@ HEALTH_INTERVAL_MS = 10000
 BADGE_COLOURS = {"ok": "#1b5e20", "down": "#b00020", "checking": "#8d6e00"}
 
 
+class RouteStartup(QWidget):
+    """While the route starts (Tor bootstraps): how far, and a button to stop it.
+
+    Stopping leaves the window without a route (nothing leaves the PC) until the officer
+    chooses one; the saved settings are not changed.
+    """
+
+    stopRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(translate("RouteIndicator", "Route start-up"))
+        self.text = QLabel()
+        self.text.setAccessibleName(translate("RouteIndicator", "What the route is doing"))
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 100)
+        self.bar.setFixedWidth(120)
+        self.bar.setAccessibleName(translate("RouteIndicator", "How far the route has started"))
+        self.stop_button = QPushButton(translate("RouteIndicator", "Stop"))
+        self.stop_button.setAccessibleName(translate("RouteIndicator", "Stop starting the route"))
+        self.stop_button.setToolTip(
+            translate(
+                "RouteIndicator",
+                "Stop starting this route; nothing leaves the PC until a route is chosen",
+            )
+        )
+        self.stop_button.clicked.connect(self.stopRequested)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.stop_button)
+
+    def show_status(self, status: RouteStatus) -> None:
+        self.text.setText(status.detail)
+        self.text.setToolTip(status.detail)
+        self.bar.setValue(max(0, min(100, status.percent)))
+
+
 class RouteIndicator(QLabel):
     """A coloured label fed by periodic health checks run off the GUI thread,
     and by the route's own start-up reports (Tor's bootstrap progress)."""
 
     statusReported = Signal(object)  # RouteStatus, emitted from the route's threads
+    startupChanged = Signal(object)  # RouteStatus while starting, None once it ended
 
     def __init__(self, gate: RouteGate, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,7 +85,10 @@ class RouteIndicator(QLabel):
         if status.state == "starting":
             route_text = translate("RouteIndicator", "Route: {route}").format(route=status.detail)
             self._show("checking", route_text, status.detail)
-        elif status.state in ("failed", "stopped"):
+            self.startupChanged.emit(status)
+            return
+        self.startupChanged.emit(None)
+        if status.state in ("failed", "stopped"):
             self._show(
                 "down", translate("RouteIndicator", "Route down: nothing can load"), status.detail
             )
