@@ -229,11 +229,29 @@ def test_the_standalone_verifier_needs_only_the_standard_library(packages: Packa
         assert done.returncode == 0, done.stdout + done.stderr
         assert "VERIFIED" in done.stdout and "NOT VERIFIED" not in done.stdout
         assert "Ed25519 signatures checked with openssl" in done.stdout
+        assert "report's audit head checked: 1" in done.stdout
     with_root = standalone(packages.full_dir, "--tsa-cert", str(packages.tsa.ca_pem))
     assert with_root.returncode == 0 and "timestamps: 2" in with_root.stdout, with_root.stdout
     without_openssl = standalone(packages.full_dir, "--no-openssl")
     assert without_openssl.returncode == 0
     assert "signature not checked (needs openssl)" in without_openssl.stdout
+
+
+def test_the_report_names_the_head_the_package_s_audit_log_ends_at(packages: Packages) -> None:
+    pdftotext = require_program("pdftotext", "poppler-utils")
+    for folder, made in (
+        (packages.full_dir, packages.full),
+        (packages.redacted_dir, packages.redacted),
+    ):
+        head = made["audit_head"]
+        last = json.loads((folder / "audit" / "audit-log.jsonl").read_bytes().splitlines()[-1])
+        assert (last["seq"], last["hash"]) == (head["seq"], head["hash"])
+        html = (folder / "report.html").read_text()
+        assert f'<meta name="audit-head-seq" content="{head["seq"]}">' in html
+        assert f'<meta name="audit-head-hash" content="{head["hash"]}">' in html
+        # Without white space: a hash wraps across lines in the PDF.
+        text = "".join(run(pdftotext, str(folder / "report.pdf"), "-").stdout.split())
+        assert f"event{head['seq']},signed" in text and head["hash"] in text
 
 
 def test_verify_accepts_the_package_folder_and_archive(packages: Packages) -> None:

@@ -393,3 +393,73 @@ def test_exporting_needs_exactly_one_kind_of_recipient(pair: Pair) -> None:
         assert result.returncode == 2 and "one of the two" in result.stderr
     assert stranger.returncode == 2 and "No partner called 'Dave'" in stranger.stderr
     assert not out.exists()
+
+
+# -- `export --encrypt-to` (the issue's form) runs the same transfer export ---------------
+
+
+def test_export_with_encrypt_to_writes_the_transfer_bob_imports(pair: Pair) -> None:
+    by_card = pair.root / "by-card.age"
+    sent = json.loads(
+        pair.alice.ok(
+            "export", "--case", str(pair.source), "--encrypt-to", str(pair.bob.card()),
+            "--out", str(by_card), "--json",
+            stdin=f"{PASSPHRASE}\n{pair.alice.keys_passphrase}\n",
+        )
+    )  # fmt: skip
+    bob = pair.bob.keys()["fingerprint"]
+    assert [(r["name"], r["fingerprint"]) for r in sent["addressed_to"]["recipients"]] == [
+        ("Bob", bob)  # the card is Bob's: named as in Alice's address book
+    ]
+    assert sent["sha256"] == hashlib.sha256(by_card.read_bytes()).hexdigest()
+    report = import_new(pair.bob, by_card, pair.root / "from-card.case")
+    assert report["added"]["exhibits"] == 2 and report["sender"]["name"] == "Alice"
+
+    by_name = pair.root / "by-name.age"
+    sent = json.loads(
+        pair.alice.ok(
+            "export", "--case", str(pair.source), "--encrypt-to", "Bob", "--exhibit", "1",
+            "--out", str(by_name), "--json",
+            stdin=f"{PASSPHRASE}\n{pair.alice.keys_passphrase}\n",
+        )
+    )  # fmt: skip
+    assert sent["scope"]["exhibits"] == [1] and sent["counts"]["exhibits"] == 1
+    assert sent["addressed_to"]["recipients"][0]["fingerprint"] == bob
+    with Case.open(pair.source, PASSPHRASE) as source:
+        assert last_event(source, "transfer.exported")["sha256"] == sent["sha256"]
+
+
+def test_export_with_a_passphrase_writes_a_passphrase_transfer(pair: Pair) -> None:
+    transfer = pair.root / "export-passphrase.age"
+    sent = json.loads(
+        pair.alice.ok(
+            "export", "--case", str(pair.source), "--passphrase", "--out", str(transfer),
+            "--json",
+            stdin=f"{PASSPHRASE}\n{TRANSFER_PASSPHRASE}\n{pair.alice.keys_passphrase}\n",
+        )
+    )  # fmt: skip
+    assert sent["addressed_to"] == {"kind": "passphrase"}
+    assert transfer.read_bytes().startswith(b"age-encryption.org/v1\n")
+
+
+def test_export_refuses_the_options_of_the_other_kind_of_export(pair: Pair) -> None:
+    out = pair.root / "never.age"
+    folder = pair.root / "never-folder"
+    case = str(pair.source)
+    mixed = pair.alice.run(
+        "export", "--case", case, "--encrypt-to", "Bob", "--archive", "--no-pdf",
+        "--out", str(out), stdin=f"{PASSPHRASE}\n",
+    )  # fmt: skip
+    assert mixed.returncode == 2
+    assert "--archive, --no-pdf are for the evidence package only" in mixed.stderr
+    package_only = pair.alice.run(
+        "export", "--case", case, "--lookup", "1", "--out", str(folder), stdin=f"{PASSPHRASE}\n"
+    )
+    assert package_only.returncode == 2
+    assert "--lookup is for an encrypted transfer only" in package_only.stderr
+    stranger = pair.alice.run(
+        "export", "--case", case, "--encrypt-to", "Dave", "--out", str(out),
+        stdin=f"{PASSPHRASE}\n",
+    )  # fmt: skip
+    assert stranger.returncode == 2 and "No partner called 'Dave'" in stranger.stderr
+    assert not out.exists() and not folder.exists()

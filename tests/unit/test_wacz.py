@@ -4,6 +4,7 @@ and the export folder built around it (names, refusals, SHA256SUMS)."""
 import hashlib
 import io
 import json
+import os
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,7 @@ from tests.support.cases import fast_case
 from workstation.casefile import ArtifactData, Case
 from workstation.errors import InputError
 from workstation.evidence.cdxj import CdxjError, parse_cdxj_line, surt_urlkey
-from workstation.evidence.export import export_evidence, export_file_name
+from workstation.evidence.export import _HashingFile, export_evidence, export_file_name
 from workstation.evidence.manifest import ArtifactBytes, build_manifest
 from workstation.evidence.wacz import ExhibitForExport, check_wacz, write_wacz
 from workstation.evidence.warc import warc_bytes
@@ -476,3 +477,29 @@ def test_export_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "notes.txt").read_text() == "keep me"
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["notes.txt"]
     assert not (tmp_path / "fresh").exists()
+
+
+def test_the_wacz_is_hashed_while_it_is_written_not_read_back(tmp_path: Path) -> None:
+    target = tmp_path / "hashed.zip"
+    sink = _HashingFile(target.open("wb"))
+    with zipfile.ZipFile(sink, "w", allowZip64=True) as archive:
+        archive.writestr("archive/a.warc.gz", os.urandom(3 * 1024 * 1024), zipfile.ZIP_STORED)
+        archive.writestr(
+            "indexes/index.cdxj", b"key 20260101000000 {}\n" * 1000, zipfile.ZIP_DEFLATED
+        )
+        with archive.open("big.bin", "w", force_zip64=True) as member:
+            member.write(b"x" * 100_000)
+    sink.close()
+    data = target.read_bytes()
+    assert sink.digest() == (hashlib.sha256(data).hexdigest(), len(data))
+    with zipfile.ZipFile(target) as archive:
+        assert archive.testzip() is None
+
+
+def test_an_unexpected_rewrite_leaves_the_digest_to_a_read_back(tmp_path: Path) -> None:
+    sink = _HashingFile((tmp_path / "odd.bin").open("wb"))
+    sink.write(b"abcdef")
+    sink.seek(2)
+    sink.write(b"Z")  # not the length of anything written: no digest can be trusted
+    sink.close()
+    assert sink.digest() is None

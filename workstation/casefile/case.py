@@ -648,8 +648,10 @@ class Case:
             ):
                 raise KeyError(item_id)
             rows = conn.execute(
-                "SELECT name, media_type, sha256, data FROM artifact "
-                "WHERE item_id = ? ORDER BY rowid",
+                # Sorting only the rowids: ORDER BY on the rows themselves would copy
+                # every blob through a temporary B-tree (half the read speed).
+                "SELECT name, media_type, sha256, data FROM artifact WHERE rowid IN "
+                "(SELECT rowid FROM artifact WHERE item_id = ?) ORDER BY rowid",
                 (item_id,),
             ).fetchall()
         stored = [StoredArtifact(str(n), str(t), str(s), bytes(d)) for n, t, s, d in rows]

@@ -35,6 +35,11 @@ bundle's log ends exactly there; the importer requires that. Personas' browser
 state (cookies of undercover accounts) never travels: it is a live credential,
 not evidence. After the file is complete, a ``transfer.exported`` audit event
 records its SHA-256, recipients and scope.
+
+Progress: a step per member, counting the bundle's bytes against what the manifests
+list. A cancel stops the stream; the partial file is removed, nothing is written at
+``out`` and no ``transfer.exported`` is recorded (the head signed at the start stays:
+bookkeeping, like any head).
 """
 
 from __future__ import annotations
@@ -63,6 +68,7 @@ from workstation.casefile.heads import SignedHead
 from workstation.errors import CaseError, InputError
 from workstation.evidence.verify import lookups_in_audit, verify_item, verify_lookup
 from workstation.keys.identity import UnlockedIdentity
+from workstation.progress import Progress, checked
 from workstation.version import tool_identity
 
 log = logging.getLogger(__name__)
@@ -268,20 +274,26 @@ def export_transfer(
     sender: UnlockedIdentity,
     encryption: Encryption,
     scope: TransferScope | None = None,
+    *,
+    progress: Progress | None = None,
 ) -> ExportSummary:
     """Write the case (or the chosen parts) as one encrypted, signed transfer file at ``out``.
 
-    ``out`` must not exist yet; nothing is left behind when the export fails.
+    ``out`` must not exist yet; nothing is left behind when the export fails or the
+    officer cancels (progress: a step per bundle member, in bytes; OperationCancelled).
     """
     scope = scope or TransferScope()
     encryption.check()
     check_out_path(out)
     _check_scope(case, scope)
+    steps = checked(progress)
+    steps.step("Signing the audit head", 0, 0)
     head = case.sign_head(EXPORT_REASON)
     events = case.audit_events()
     if events[-1].seq != head.seq:
         raise CaseError("The case changed while the transfer was being made; try again.")
-    writer = _BundleWriter(_Reader(case, scope, events, case.signed_heads()), sender, encryption)
+    reader = _Reader(case, scope, events, case.signed_heads())
+    writer = _BundleWriter(reader, sender, encryption, steps)
     sha256, size = _write_encrypted(out, writer, encryption)
     summary = ExportSummary(
         out=out,
@@ -357,6 +369,23 @@ class _Reader:
         self.events = events
         self.heads = heads
         self.counts: dict[str, int] = {}
+
+    def planned_bytes(self) -> int:
+        """What the bundle will hold at least: the chosen exhibits' artifacts (as their
+        manifests list them) with a tar header each."""
+        chosen = None if self.scope.exhibits is None else set(self.scope.exhibits)
+        total = 0
+        for record in self.case.evidence_items():
+            if chosen is not None and record.id not in chosen:
+                continue
+            try:
+                listed = canonjson.loads(bytes(record.manifest)).get("artifacts")
+            except (ValueError, UnicodeDecodeError, AttributeError):
+                continue
+            for entry in listed if isinstance(listed, list) else []:
+                size = entry.get("size") if isinstance(entry, dict) else None
+                total += BLOCK + size if isinstance(size, int) and size > 0 else 0
+        return total
 
     def members(self) -> Iterator[Member]:
         yield CASE_MEMBER, self._case_json()
@@ -581,17 +610,35 @@ def _contact_json(entry: ContactEntry) -> dict[str, JsonValue]:
 class _BundleWriter:
     """Turns the members into ustar bytes, hashing each; transfer.json and its signature last."""
 
-    def __init__(self, reader: _Reader, sender: UnlockedIdentity, encryption: Encryption) -> None:
+    def __init__(
+        self,
+        reader: _Reader,
+        sender: UnlockedIdentity,
+        encryption: Encryption,
+        progress: Progress,
+    ) -> None:
         self.reader = reader
         self.sender = sender
         self.encryption = encryption
+        self.progress = progress
         self.listed: list[dict[str, JsonValue]] = []
         self.names: set[str] = set()
         self.member_count = 0
         self.bundle_bytes = 0
+        self.planned = reader.planned_bytes()
+
+    def step(self, text: str) -> None:
+        """Report the bytes so far against the plan (raises OperationCancelled)."""
+        self.planned = max(self.planned, self.bundle_bytes)
+        self.progress.step(text, self.bundle_bytes, self.planned)
+
+    def finished(self) -> None:
+        """The file is complete and on disk, not yet in place: the last chance to cancel."""
+        self.progress.step("The transfer is written", self.planned, self.planned)
 
     def chunks(self) -> Iterator[bytes]:
         for name, data in self.reader.members():
+            self.step(f"Packing {name}")
             self.listed.append(
                 {"name": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
             )
@@ -700,6 +747,7 @@ def _write_encrypted(out: Path, writer: _BundleWriter, encryption: Encryption) -
             _encrypt(writer, encryption, sink)
             raw.flush()
             os.fsync(raw.fileno())
+        writer.finished()
         try:
             os.link(temporary, out)
         except FileExistsError:
@@ -718,7 +766,11 @@ def _encrypt(writer: _BundleWriter, encryption: Encryption, sink: _HashingWriter
     source = _ChunkReader(writer.chunks())
     try:
         pyrage.encrypt_io(source, sink, recipients)
-    except pyrage.EncryptError as exc:
+    except Exception as exc:
+        # A failure (or a cancel) while the members were made reaches pyrage as a read
+        # error; raise it as it was.
         if source.failure is not None:
             raise source.failure from None
-        raise CaseError(f"The transfer could not be encrypted: {exc}.") from exc
+        if isinstance(exc, pyrage.EncryptError):
+            raise CaseError(f"The transfer could not be encrypted: {exc}.") from exc
+        raise

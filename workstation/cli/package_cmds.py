@@ -1,9 +1,16 @@
 """`export`: the evidence package for a court or the requesting unit, or its redacted
 disclosure copy: report, evidence, audit log with signed heads, contact log, lookups,
-CASE/UCO, Merkle tree, standalone verifier, SHA256SUMS (and DIR.zip with --archive)."""
+CASE/UCO, Merkle tree, standalone verifier, SHA256SUMS (and DIR.zip with --archive).
+
+With --encrypt-to KEYFILE (or --to NAME, or --passphrase), `export --case PATH --out FILE`
+writes the encrypted case transfer for another workstation instead: the same code path as
+`transfer export` (cli/transfer_cmds.py). Options of the one that mean nothing to the
+other are refused with a message naming them.
+"""
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +21,16 @@ from workstation.errors import InputError
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     export = sub.add_parser(
         "export",
-        help="write the evidence package (or a redacted disclosure copy) into a new folder",
+        help="write the evidence package (or a redacted disclosure copy) into a new folder; "
+        "with --encrypt-to, the encrypted case transfer for another workstation",
     )
     export.add_argument("--case", required=True, type=Path, dest="case_path")
     export.add_argument(
-        "--out", required=True, type=Path, metavar="DIR", help="a new or empty folder"
+        "--out",
+        required=True,
+        type=Path,
+        metavar="DIR|FILE",
+        help="a new or empty folder (the package), or a new file (the transfer)",
     )
     export.add_argument(
         "--exhibit",
@@ -49,11 +61,106 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     export.add_argument("--archive", action="store_true", help="also write DIR.zip of the folder")
     export.add_argument("--no-pdf", action="store_true", help="skip report.pdf (report.html stays)")
     export.add_argument("--officer", default="", help="who exports (default: from settings)")
+    transfer = export.add_argument_group(
+        "encrypted transfer to another workstation (instead of the package; --out is then a "
+        "new FILE)"
+    )
+    transfer.add_argument(
+        "--encrypt-to",
+        action="append",
+        default=[],
+        metavar="KEYFILE",
+        help="a partner's key card file, or a partner's name in the address book (repeatable)",
+    )
+    transfer.add_argument(
+        "--to", action="append", default=[], metavar="NAME", help="a partner in the address book"
+    )
+    transfer.add_argument(
+        "--passphrase", action="store_true", help="encrypt to a passphrase instead (stdin)"
+    )
+    transfer.add_argument(
+        "--lookup", action="append", default=[], type=int, metavar="ID", help="only this lookup"
+    )
+    transfer.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        choices=PARTS,
+        help="with --exhibit/--lookup: also send this part",
+    )
     export.add_argument("--json", action="store_true", help="machine-readable output")
     export.set_defaults(handler=cmd_export)
 
 
+PARTS = ("contacts", "personas", "notes")
+# Options that only the package knows, and only the transfer: (flag, attribute, unset value).
+_PACKAGE_ONLY: tuple[tuple[str, str, object], ...] = (
+    ("--redact-contacts", "redact_contacts", False),
+    ("--withhold-persona", "withhold_persona", []),
+    ("--withhold-exhibit", "withhold_exhibit", []),
+    ("--archive", "archive", False),
+    ("--no-pdf", "no_pdf", False),
+    ("--officer", "officer", ""),
+)
+_TRANSFER_ONLY: tuple[tuple[str, str, object], ...] = (
+    ("--lookup", "lookup", []),
+    ("--include", "include", []),
+)
+
+
+def is_transfer(args: argparse.Namespace) -> bool:
+    return bool(args.encrypt_to or args.to or args.passphrase)
+
+
+def _given(args: argparse.Namespace, options: Sequence[tuple[str, str, object]]) -> list[str]:
+    return [flag for flag, attribute, unset in options if getattr(args, attribute) != unset]
+
+
 def cmd_export(args: argparse.Namespace) -> int:
+    if is_transfer(args):
+        given = _given(args, _PACKAGE_ONLY)
+        if given:
+            raise InputError(
+                f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} for the evidence "
+                "package only, not for an encrypted transfer (--encrypt-to, --to, "
+                "--passphrase). Leave it out, or export the package without those."
+            )
+        return _transfer(args)
+    given = _given(args, _TRANSFER_ONLY)
+    if given:
+        raise InputError(
+            f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} for an encrypted "
+            "transfer only: add --encrypt-to KEYFILE (or --to NAME, or --passphrase), or "
+            "leave it out."
+        )
+    return cmd_export_package(args)
+
+
+def _transfer(args: argparse.Namespace) -> int:
+    from workstation.cli.evidence_cmds import item_numbers  # noqa: PLC0415
+    from workstation.cli.transfer_cmds import (  # noqa: PLC0415
+        TransferRequest,
+        card_or_name,
+        run_transfer_export,
+    )
+
+    names, cards = card_or_name(args.encrypt_to)
+    return run_transfer_export(
+        TransferRequest(
+            case_path=args.case_path,
+            out=args.out,
+            names=[*args.to, *names],
+            card_files=cards,
+            by_passphrase=args.passphrase,
+            exhibits=item_numbers(args.exhibit) or [],
+            lookups=list(args.lookup),
+            include=list(args.include),
+            as_json=args.json,
+        )
+    )
+
+
+def cmd_export_package(args: argparse.Namespace) -> int:
     from workstation.casefile import Case  # noqa: PLC0415
     from workstation.cli.contact_cmds import officer_name  # noqa: PLC0415
     from workstation.cli.evidence_cmds import item_numbers  # noqa: PLC0415

@@ -11,14 +11,16 @@ Standard input, one line each and only when needed (a terminal is asked instead)
   (2) for a passphrase transfer, the transfer's passphrase; otherwise, without a
   keyring, the passphrase of this workstation's keys.
 
-The issue's ``export --encrypt-to KEYFILE`` is ``transfer export --encrypt-to KEYFILE``:
-``export`` is the evidence package's command.
+``export --case PATH --encrypt-to KEYFILE --out FILE`` (the issue's form) runs the same
+transfer export as ``transfer export``: with --encrypt-to, --to or --passphrase, ``export``
+writes a transfer instead of the evidence package (cli/package_cmds.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -216,6 +218,38 @@ def cmd_keys_export(args: argparse.Namespace) -> int:
 
 
 def cmd_transfer_export(args: argparse.Namespace) -> int:
+    return run_transfer_export(
+        TransferRequest(
+            case_path=args.case_path,
+            out=args.out,
+            names=list(args.to),
+            card_files=list(args.encrypt_to),
+            by_passphrase=args.passphrase,
+            exhibits=list(args.exhibit),
+            lookups=list(args.lookup),
+            include=list(args.include),
+            as_json=args.json,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class TransferRequest:
+    """What `transfer export` (and `export --encrypt-to`) was asked to do."""
+
+    case_path: Path
+    out: Path
+    names: list[str]  # partners in the address book
+    card_files: list[str]  # key card files (or a card's text)
+    by_passphrase: bool
+    exhibits: list[int]
+    lookups: list[int]
+    include: list[str]
+    as_json: bool
+
+
+def run_transfer_export(request: TransferRequest) -> int:
+    """The transfer export, for `transfer export` and `export --encrypt-to` alike."""
     from workstation.casefile import Case  # noqa: PLC0415
     from workstation.casefile.transfer import (  # noqa: PLC0415
         Encryption,
@@ -226,28 +260,42 @@ def cmd_transfer_export(args: argparse.Namespace) -> int:
     from workstation.errors import InputError  # noqa: PLC0415
     from workstation.keys import identity  # noqa: PLC0415
 
-    recipients = _recipients(args.to, args.encrypt_to)
-    if args.passphrase == bool(recipients):
+    recipients = _recipients(request.names, request.card_files)
+    if request.by_passphrase == bool(recipients):
         raise InputError(
             "Encrypt either to workstations (--to NAME, --encrypt-to KEYFILE) or to a "
             "passphrase (--passphrase): one of the two."
         )
-    scope = TransferScope.chosen(args.exhibit, args.lookup, args.include)
-    check_out_path(args.out)  # before any passphrase: nothing to type in vain
+    scope = TransferScope.chosen(request.exhibits, request.lookups, request.include)
+    check_out_path(request.out)  # before any passphrase: nothing to type in vain
     case_passphrase = read_passphrase("Passphrase of the case: ")
     transfer_passphrase = (
-        read_passphrase("Passphrase for the transfer: ", confirm=True) if args.passphrase else None
+        read_passphrase("Passphrase for the transfer: ", confirm=True)
+        if request.by_passphrase
+        else None
     )
     encryption = Encryption(recipients, transfer_passphrase)
     encryption.check()
     sender = identity.ensure_unlocked(keys_passphrase)
-    with Case.open(args.case_path, case_passphrase) as case:
-        summary = export_transfer(case, args.out, sender, encryption, scope)
-    if args.json:
+    with Case.open(request.case_path, case_passphrase) as case:
+        summary = export_transfer(case, request.out, sender, encryption, scope)
+    if request.as_json:
         print_json(_export_json(summary))
     else:
         _print_export(summary, encryption)
     return EXIT_OK
+
+
+def card_or_name(values: list[str]) -> tuple[list[str], list[str]]:
+    """`export --encrypt-to` values split into (partner names, key cards): a value that is
+    a file, or a card's text, is a key card; anything else names a partner in the address
+    book."""
+    names: list[str] = []
+    cards: list[str] = []
+    for value in values:
+        is_card = value.lstrip().startswith("{") or Path(value).is_file()
+        (cards if is_card else names).append(value)
+    return names, cards
 
 
 def _recipients(names: list[str], card_files: list[str]) -> tuple[TransferRecipient, ...]:

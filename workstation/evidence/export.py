@@ -11,15 +11,27 @@
 The export refuses a folder that is not empty, writes nothing outside it, and gives
 artifacts names that cannot leave their folder. It reads the case only; the export
 itself is recorded in the case's audit log.
+
+Each artifact is read out of the case once, and hashed once: the re-verification
+before writing recomputes every artifact's SHA-256 against its manifest, so a clean
+exhibit's files are listed in SHA256SUMS with the manifest's digests instead of being
+hashed again. The next exhibit is read (decrypted) on a worker thread while the
+current one is written.
 """
 
+from __future__ import annotations
+
 import hashlib
+import io
 import logging
 import os
 import re
-from collections.abc import Callable, Sequence
+import shutil
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 from typing import Any, Protocol
 
 from asn1crypto import tsp
@@ -31,6 +43,7 @@ from workstation.evidence.cdxj import CdxjError
 from workstation.evidence.verify import verify_item
 from workstation.evidence.wacz import ExhibitForExport, WaczSummary, WaczWriter
 from workstation.evidence.warc import WARC_NAME
+from workstation.progress import OperationCancelled, Progress, checked
 from workstation.version import build_hash, tool_version
 
 log = logging.getLogger(__name__)
@@ -47,10 +60,16 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._ +()-]+")
 _RESERVED = re.compile(r"^(manifest\.json|timestamp-\d+(-certs\.pem|\.tsr))$")
 _DIR_MODE = 0o700
 _FILE_MODE = 0o600  # exported evidence is for the people the officer hands it to
+_CHUNK = 1 << 20
 
 
 class ExportFailed(WorkstationError):
     """The export stopped part-way; the folder is incomplete."""
+
+
+# Sees each exhibit while its artifacts are in memory: (record, artifacts, the problems
+# its re-verification found). The package's report uses it instead of a second read.
+ExhibitInspector = Callable[[Any, Sequence[Any], Sequence[str]], None]
 
 
 class ExportableCase(Protocol):
@@ -85,6 +104,8 @@ class ExportSummary:
     wacz_bytes: int
     wacz: WaczSummary | None
     warnings: tuple[str, ...] = field(default=())
+    # Every file written (SHA256SUMS included), relative path -> (SHA-256, size).
+    file_digests: Mapping[str, tuple[str, int]] = field(default_factory=dict)
 
     @property
     def problems(self) -> list[str]:
@@ -113,6 +134,7 @@ class ExportFolder:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.sums: dict[str, str] = {}
+        self.sizes: dict[str, int] = {}
 
     def path_of(self, relative: str) -> Path:
         parts = relative.split("/")
@@ -136,21 +158,34 @@ class ExportFolder:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
         return os.fdopen(os.open(target, flags, _FILE_MODE), "wb")
 
-    def write(self, relative: str, data: bytes) -> None:
+    def write(self, relative: str, data: bytes, *, known_sha256: str | None = None) -> None:
+        """Write a new file; known_sha256 is the data's digest when the caller has just
+        computed it (then the bytes are not hashed a second time)."""
         with self.open_new(relative) as out:
             out.write(data)
-        self.sums[relative] = hashlib.sha256(data).hexdigest()
+        self.sums[relative] = known_sha256 or hashlib.sha256(data).hexdigest()
+        self.sizes[relative] = len(data)
+
+    def record_known(self, relative: str, sha256: str, size: int) -> None:
+        """Note a file written through open_new whose digest was taken while writing."""
+        self.sums[relative] = sha256
+        self.sizes[relative] = size
 
     def record_written(self, relative: str) -> int:
         """Hash a file written through open_new (streamed); returns its size."""
         digest = hashlib.sha256()
         size = 0
         with self.path_of(relative).open("rb") as written:
-            while chunk := written.read(1 << 20):
+            while chunk := written.read(_CHUNK):
                 digest.update(chunk)
                 size += len(chunk)
         self.sums[relative] = digest.hexdigest()
+        self.sizes[relative] = size
         return size
+
+    def digests(self) -> dict[str, tuple[str, int]]:
+        """Every file written so far: relative path -> (SHA-256, size)."""
+        return {path: (digest, self.sizes[path]) for path, digest in self.sums.items()}
 
     def sums_text(self) -> bytes:
         # Two spaces: the text-mode form every sha256sum accepts; paths relative, sorted.
@@ -167,6 +202,19 @@ def check_export_folder(out_dir: Path) -> None:
             f"The folder {out_dir} is not empty. Export into a new or empty folder, "
             "so that nothing already there is overwritten or mixed with the exhibits."
         )
+
+
+def remove_export(out_dir: Path, *, made: bool) -> None:
+    """Take back what an export wrote: the folder if it made it, else what it holds
+    (it was empty before)."""
+    if made:
+        shutil.rmtree(out_dir, ignore_errors=True)
+        return
+    for child in out_dir.iterdir() if out_dir.is_dir() else ():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
 
 
 def _prepare(out_dir: Path) -> Path:
@@ -209,24 +257,39 @@ def export_evidence(
     out_dir: Path,
     item_ids: list[int] | None,
     *,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
+    record_in_audit: bool = True,
+    inspect: ExhibitInspector | None = None,
 ) -> ExportSummary:
     """Export the chosen exhibits (all when item_ids is None) into an empty folder.
 
-    progress(done, total) is called after each exhibit. Raises InputError for a folder
-    that is not empty or an unknown exhibit, ExportFailed when writing fails part-way.
+    progress gets a step before each artifact is written, counting bytes against the
+    sizes the manifests list; when the officer cancels, what the export wrote is removed
+    again (the folder too, if it made it) and OperationCancelled is raised. With
+    record_in_audit False the caller records the export itself (the package does).
+    inspect sees each exhibit while its artifacts are in memory. Raises InputError for
+    a folder that is not empty or an unknown exhibit, ExportFailed when writing fails
+    part-way.
     """
     out_dir = Path(out_dir)
     records = _chosen(case.evidence_items(), item_ids)
     if not records:
         raise InputError("This case holds no exhibits to export.")
+    made = not out_dir.exists()
     folder = ExportFolder(_prepare(out_dir))
+    run = _Run(case, folder, checked(progress), inspect)
     try:
-        return _export(case, folder, records, progress)
+        summary = run.export(records)
+    except OperationCancelled:
+        remove_export(out_dir, made=made)
+        raise
     except OSError as exc:
         raise ExportFailed(_stopped(out_dir, str(exc.strerror or exc))) from exc
     except WorkstationError as exc:
         raise ExportFailed(_stopped(out_dir, str(exc))) from exc
+    if record_in_audit:
+        _audit(case, summary, folder)
+    return summary
 
 
 def _stopped(out_dir: Path, why: str) -> str:
@@ -236,38 +299,179 @@ def _stopped(out_dir: Path, why: str) -> str:
     )
 
 
-def _export(
-    case: ExportableCase,
-    folder: ExportFolder,
-    records: list[Any],
-    progress: Callable[[int, int], None] | None,
-) -> ExportSummary:
-    info = case.info()
-    wacz = _LazyWacz(folder, info)
-    exhibits = []
-    try:
-        for done, record in enumerate(records, start=1):
-            exhibits.append(_export_item(case, folder, record, wacz))
-            if progress is not None:
-                progress(done, len(records))
-        wacz_summary = wacz.finish()
-    except BaseException:
-        wacz.abort()
-        raise
-    folder.write(README_NAME, readme_text(info, exhibits, wacz_summary).encode("utf-8"))
-    sums = folder.sums_text()
-    folder.write(SUMS_NAME, sums)
-    summary = ExportSummary(
-        out_dir=folder.root,
-        exhibits=tuple(exhibits),
-        files=len(folder.sums),
-        wacz_path=folder.root / WACZ_NAME if wacz_summary else None,
-        wacz_bytes=wacz.size,
-        wacz=wacz_summary,
-        warnings=wacz_summary.warnings if wacz_summary else (),
-    )
-    _audit(case, summary, folder, sums)
-    return summary
+def planned_bytes(records: Sequence[Any]) -> int:
+    """What the exhibits' artifacts add up to, as their manifests list them."""
+    total = 0
+    for record in records:
+        entries = _manifest_dict(record.manifest).get("artifacts")
+        for entry in entries if isinstance(entries, list) else []:
+            size = entry.get("size") if isinstance(entry, dict) else None
+            total += size if isinstance(size, int) and size > 0 else 0
+    return total
+
+
+class _Run:
+    """One export: the exhibits one after another, the README and SHA256SUMS last."""
+
+    def __init__(
+        self,
+        case: ExportableCase,
+        folder: ExportFolder,
+        progress: Progress,
+        inspect: ExhibitInspector | None,
+    ) -> None:
+        self.case = case
+        self.folder = folder
+        self.progress = progress
+        self.inspect = inspect
+        self.done = 0
+        self.total = 0
+
+    def export(self, records: list[Any]) -> ExportSummary:
+        info = self.case.info()
+        wacz = _LazyWacz(self.folder, info)
+        self.total = planned_bytes(records)
+        exhibits = []
+        try:
+            with _ReadAhead(self.case, records) as reads:
+                for number, read in enumerate(reads, start=1):
+                    where = f"Exhibit {number} of {len(records)}"
+                    exhibits.append(self.exhibit(read, wacz, where))
+            wacz_summary = wacz.finish()
+        except BaseException:
+            wacz.abort()
+            raise
+        folder = self.folder
+        folder.write(README_NAME, readme_text(info, exhibits, wacz_summary).encode("utf-8"))
+        folder.write(SUMS_NAME, folder.sums_text())
+        self.progress.step(f"Exported {len(records)} exhibit(s)", self.total, self.total)
+        return ExportSummary(
+            out_dir=folder.root,
+            exhibits=tuple(exhibits),
+            files=len(folder.sums),
+            wacz_path=folder.root / WACZ_NAME if wacz_summary else None,
+            wacz_bytes=wacz.size,
+            wacz=wacz_summary,
+            warnings=wacz_summary.warnings if wacz_summary else (),
+            file_digests=folder.digests(),
+        )
+
+    def step(self, text: str) -> None:
+        self.progress.step(text, min(self.done, self.total), self.total)
+
+    def exhibit(self, read: _Read, wacz: _LazyWacz, where: str) -> ExportedExhibit:
+        folder = self.folder
+        record, artifacts = read.record, read.artifacts
+        manifest = _manifest_dict(record.manifest)
+        problems = verify_item(record.control_number, record.manifest, artifacts).problems
+        digests = _verified_digests(manifest, problems)
+        base = f"{EXHIBITS_DIR}/{exhibit_folder_name(record.id, record.control_number)}"
+        self.step(f"{where}: {MANIFEST_NAME}")
+        folder.make_dir(base)
+        folder.write(f"{base}/{MANIFEST_NAME}", bytes(record.manifest))
+        files = [f"{base}/{MANIFEST_NAME}"]
+        renamed = []
+        taken = {MANIFEST_NAME}
+        for artifact in artifacts:
+            self.step(f"{where}: {artifact.name}")
+            name = _unique(export_file_name(artifact.name), taken)
+            if name != artifact.name:
+                renamed.append((artifact.name, name))
+            data = artifact.data  # bytes-like: written and hashed as it is, never copied
+            folder.write(f"{base}/{name}", data, known_sha256=digests.get(artifact.name))
+            files.append(f"{base}/{name}")
+            self.done += len(data)
+        stamps, notes = _write_timestamps(read.timestamps, folder, base, files)
+        in_wacz, left_out = _add_to_wacz(
+            wacz, base.rsplit("/", 1)[-1], manifest, artifacts, digests.get(WARC_NAME)
+        )
+        if self.inspect is not None:
+            self.inspect(record, artifacts, tuple(problems))
+        if left_out is not None:
+            problems.append(left_out)
+        return ExportedExhibit(
+            item_id=int(record.id),
+            control_number=record.control_number,
+            kind=str(manifest.get("kind", "")),
+            url=str(manifest.get("final_url") or manifest.get("source_url") or ""),
+            folder=base,
+            files=tuple(files),
+            timestamps=tuple(stamps),
+            in_wacz=in_wacz,
+            timestamp_notes=tuple(notes),
+            renamed=tuple(renamed),
+            problems=tuple(problems),
+        )
+
+
+def _verified_digests(manifest: dict[str, Any], problems: list[str]) -> dict[str, str]:
+    """Artifact name -> SHA-256, for an exhibit whose re-verification found nothing wrong.
+
+    verify_item recomputed every artifact's SHA-256 and compared it with the manifest's
+    (and the names both ways), so a clean report means the manifest's digests are the
+    artifacts' own. With any problem, nothing is taken on trust: each file is hashed.
+    """
+    entries = manifest.get("artifacts")
+    if problems or not isinstance(entries, list):
+        return {}
+    return {
+        str(entry["name"]): str(entry["sha256"])
+        for entry in entries
+        if isinstance(entry, dict) and isinstance(entry.get("sha256"), str)
+    }
+
+
+@dataclass(frozen=True)
+class _Read:
+    """One exhibit as read out of the case."""
+
+    record: Any
+    artifacts: list[Any]
+    timestamps: list[Any]
+
+
+class _ReadAhead:
+    """Each exhibit's artifacts and timestamps, read out of the case one exhibit ahead on
+    a worker thread.
+
+    Decrypting the case (SQLCipher) is the slowest part of an export; it and the writing
+    and hashing of the exhibit before it both release the GIL, so they overlap (the
+    writing side never waits on the case's lock: all reads are here). At most two
+    exhibits are in memory at once. Leaving the block waits for a read in flight.
+    """
+
+    def __init__(self, case: ExportableCase, records: list[Any]) -> None:
+        self._case = case
+        self._records = records
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-read")
+
+    def __enter__(self) -> _ReadAhead:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __iter__(self) -> Iterator[_Read]:
+        pending = self._submit(0)
+        for index in range(len(self._records)):
+            assert pending is not None
+            read = pending.result()
+            pending = self._submit(index + 1)
+            yield read
+
+    def _submit(self, index: int) -> Future[_Read] | None:
+        if index >= len(self._records):
+            return None
+        return self._pool.submit(self._read, self._records[index])
+
+    def _read(self, record: Any) -> _Read:
+        artifacts = list(self._case.artifacts(record.id))
+        return _Read(record, artifacts, list(self._case.timestamps(record.id)))
 
 
 class _LazyWacz:
@@ -282,7 +486,7 @@ class _LazyWacz:
 
     def add(self, exhibit: ExhibitForExport) -> None:
         if self._writer is None:
-            self._file = self._folder.open_new(WACZ_NAME)
+            self._file = _HashingFile(self._folder.open_new(WACZ_NAME))
             reference = self._info.get("reference") or self._info.get("case_id", "")
             self._writer = WaczWriter(
                 self._file,
@@ -300,7 +504,12 @@ class _LazyWacz:
             return None
         summary = self._writer.finish()
         self._file.close()
-        self.size = self._folder.record_written(WACZ_NAME)
+        taken = self._file.digest()
+        if taken is None:
+            self.size = self._folder.record_written(WACZ_NAME)
+        else:
+            self._folder.record_known(WACZ_NAME, *taken)
+            self.size = taken[1]
         return summary
 
     def abort(self) -> None:
@@ -310,41 +519,74 @@ class _LazyWacz:
             self._file.close()
 
 
-def _export_item(
-    case: ExportableCase, folder: ExportFolder, record: Any, wacz: _LazyWacz
-) -> ExportedExhibit:
-    artifacts = list(case.artifacts(record.id))
-    manifest = _manifest_dict(record.manifest)
-    problems = verify_item(record.control_number, record.manifest, artifacts).problems
-    base = f"{EXHIBITS_DIR}/{exhibit_folder_name(record.id, record.control_number)}"
-    folder.make_dir(base)
-    folder.write(f"{base}/{MANIFEST_NAME}", bytes(record.manifest))
-    files = [f"{base}/{MANIFEST_NAME}"]
-    renamed = []
-    taken = {MANIFEST_NAME}
-    for artifact in artifacts:
-        name = _unique(export_file_name(artifact.name), taken)
-        if name != artifact.name:
-            renamed.append((artifact.name, name))
-        folder.write(f"{base}/{name}", bytes(artifact.data))
-        files.append(f"{base}/{name}")
-    stamps, notes = _write_timestamps(case, folder, record.id, base, files)
-    in_wacz, left_out = _add_to_wacz(wacz, base.rsplit("/", 1)[-1], manifest, artifacts)
-    if left_out is not None:
-        problems.append(left_out)
-    return ExportedExhibit(
-        item_id=int(record.id),
-        control_number=record.control_number,
-        kind=str(manifest.get("kind", "")),
-        url=str(manifest.get("final_url") or manifest.get("source_url") or ""),
-        folder=base,
-        files=tuple(files),
-        timestamps=tuple(stamps),
-        in_wacz=in_wacz,
-        timestamp_notes=tuple(notes),
-        renamed=tuple(renamed),
-        problems=tuple(problems),
-    )
+class _HashingFile(io.RawIOBase):
+    """The WACZ's file, hashed while zipfile writes it, so it is never read back.
+
+    zipfile writes an entry's header and data, then seeks back to rewrite the header
+    (same length) with the sizes and CRC. What was written is held (the very objects
+    written: no copies) until that rewrite; then all of it is final and hashed. Any other
+    write pattern leaves the digest unknown, and the file is hashed by reading it back.
+    """
+
+    def __init__(self, target: Any) -> None:
+        super().__init__()
+        self._target = target
+        self._position = 0
+        self._end = 0
+        self._pending: list[tuple[int, bytes]] = []  # (offset, bytes) not hashed yet
+        self._sha256 = hashlib.sha256()
+        self._known = True
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        self._position = self._target.seek(offset, whence)
+        return self._position
+
+    def write(self, data: Any) -> int:
+        chunk = data if isinstance(data, bytes) else bytes(data)
+        self._target.write(chunk)
+        if self._position == self._end:
+            self._pending.append((self._position, chunk))
+            self._end += len(chunk)
+        else:
+            self._rewrite(self._position, chunk)
+        self._position += len(chunk)
+        return len(chunk)
+
+    def _rewrite(self, offset: int, chunk: bytes) -> None:
+        for index, (start, held) in enumerate(self._pending):
+            if start == offset and len(held) == len(chunk):
+                self._pending[index] = (start, chunk)
+                break
+        else:
+            self._known = False
+        self._hash_pending()  # the entry is complete: everything so far is final
+
+    def _hash_pending(self) -> None:
+        for _, held in self._pending:
+            self._sha256.update(held)
+        self._pending.clear()
+
+    def flush(self) -> None:
+        self._target.flush()
+
+    def close(self) -> None:
+        if not self.closed:
+            super().close()  # flushes first
+            self._target.close()
+
+    def digest(self) -> tuple[str, int] | None:
+        """(SHA-256, size) of everything written, or None when it cannot be known."""
+        self._hash_pending()
+        return (self._sha256.hexdigest(), self._end) if self._known else None
 
 
 def _unique(name: str, taken: set[str]) -> str:
@@ -367,10 +609,10 @@ def _manifest_dict(manifest: bytes) -> dict[str, Any]:
 
 
 def _write_timestamps(
-    case: ExportableCase, folder: ExportFolder, item_id: int, base: str, files: list[str]
+    timestamps: Sequence[Any], folder: ExportFolder, base: str, files: list[str]
 ) -> tuple[list[str], list[str]]:
     stamps, notes = [], []
-    for number, stamp in enumerate(case.timestamps(item_id), start=1):
+    for number, stamp in enumerate(timestamps, start=1):
         reply = f"{base}/timestamp-{number}.tsr"
         folder.write(reply, bytes(stamp.reply))
         files.append(reply)
@@ -404,10 +646,14 @@ def _pem(der: bytes) -> bytes:
 
 
 def _add_to_wacz(
-    wacz: _LazyWacz, name: str, manifest: dict[str, Any], artifacts: list[Any]
+    wacz: _LazyWacz,
+    name: str,
+    manifest: dict[str, Any],
+    artifacts: list[Any],
+    warc_sha256: str | None,
 ) -> tuple[bool, str | None]:
     """Add the exhibit's WARC, if it has one: (added, problem)."""
-    held = {artifact.name: bytes(artifact.data) for artifact in artifacts}
+    held = {artifact.name: artifact.data for artifact in artifacts}
     if WARC_NAME not in held:
         return False, None
     text = held.get(PAGE_TEXT_NAME)
@@ -416,7 +662,8 @@ def _add_to_wacz(
         warc=held[WARC_NAME],
         page_url=manifest.get("final_url") or manifest.get("requested_url") or None,
         title=str(manifest.get("title") or ""),
-        text=text.decode("utf-8", "replace") if text else None,
+        text=bytes(text).decode("utf-8", "replace") if text else None,
+        warc_sha256=warc_sha256,
     )
     try:
         wacz.add(exhibit)
@@ -425,7 +672,7 @@ def _add_to_wacz(
     return True, None
 
 
-def _audit(case: ExportableCase, summary: ExportSummary, folder: ExportFolder, sums: bytes) -> None:
+def _audit(case: ExportableCase, summary: ExportSummary, folder: ExportFolder) -> None:
     details: dict[str, JsonValue] = {
         "folder": str(summary.out_dir),
         "exhibits": [
@@ -434,7 +681,7 @@ def _audit(case: ExportableCase, summary: ExportSummary, folder: ExportFolder, s
         ],
         "files": summary.files,
         "wacz_sha256": folder.sums.get(WACZ_NAME),
-        "sha256sums_sha256": hashlib.sha256(sums).hexdigest(),
+        "sha256sums_sha256": folder.sums.get(SUMS_NAME),
     }
     case.append_audit(AUDIT_ACTION, details)
 

@@ -61,6 +61,7 @@ class ExhibitForExport:
     title: str = ""
     page_id: str = ""  # the page's id in pages.jsonl (default: name)
     text: str | None = None  # the page's visible text, for the replay tool's search
+    warc_sha256: str | None = None  # the WARC's SHA-256 when the caller has just verified it
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,12 @@ class WaczWriter:
             raise ValueError(f"two exhibits are both named {exhibit.name!r}")
         self._names.add(filename)
         entries = index_warc(exhibit.warc, filename)  # raises CdxjError before anything is written
-        self._write(ARCHIVE_DIR + filename, exhibit.warc, zipfile.ZIP_STORED)
+        self._write(
+            ARCHIVE_DIR + filename,
+            exhibit.warc,
+            zipfile.ZIP_STORED,
+            known_sha256=exhibit.warc_sha256,
+        )
         self._index.extend(entries)
         if exhibit.page_url is not None:
             self._add_page(exhibit, entries)
@@ -151,12 +157,14 @@ class WaczWriter:
             page["text"] = exhibit.text
         self._pages.append(page)
 
-    def _write(self, path: str, data: bytes, compression: int) -> None:
+    def _write(
+        self, path: str, data: bytes, compression: int, *, known_sha256: str | None = None
+    ) -> None:
         info = zipfile.ZipInfo(path, date_time=self._date_time)
         info.compress_type = compression
         info.external_attr = _FILE_MODE
         self._zip.writestr(info, data)
-        self._entries.append(WaczEntry(path, _sha256(data), len(data)))
+        self._entries.append(WaczEntry(path, known_sha256 or _sha256(data), len(data)))
 
     def finish(self) -> WaczSummary:
         """Write the index, the pages and the data package, and close the ZIP."""

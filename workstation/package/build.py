@@ -21,7 +21,17 @@
 The package's audit log ends at a signed head whose reason names the Merkle root. An
 export reuses the newest such head when nothing but bookkeeping (opening the case,
 exports, reports, signatures) happened since, so a full package and its redacted copy
-made from the same case state carry the same root and the same head.
+made from the same case state carry the same root and the same head. The report in the
+package names that same head (not one of its own), so its audit section ends where
+audit/audit-log.jsonl ends.
+
+Order, and why: the evidence is exported first (and, for DIR.zip, archived), since that
+is nearly all of the time and records nothing in the case; then the head is signed and
+the rest written. A cancel (progress) removes the folder and the archive; before the
+head nothing at all is recorded, after it only the signed head stays (bookkeeping,
+which the next export of the same case state reuses). Each file's SHA-256 is taken
+while it is written (for an exhibit's artifacts: from its re-verification), so
+SHA256SUMS and case.jsonld read nothing back.
 """
 
 from __future__ import annotations
@@ -29,9 +39,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import shutil
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,10 +61,12 @@ from workstation.evidence.export import (
     check_export_folder,
     export_evidence,
     export_file_name,
+    remove_export,
 )
 from workstation.package import caseuco, merkle, redact
 from workstation.package import standalone_verifier as layout
 from workstation.package.redact import Withholding, WithholdRequest
+from workstation.progress import OperationCancelled, Progress, checked
 from workstation.version import build_hash, tool_version
 
 log = logging.getLogger(__name__)
@@ -98,6 +109,22 @@ _DESCRIBED = frozenset(
     }
 )
 _STORED_SUFFIXES = (".wacz", ".gz", ".png", ".jpg", ".pdf", ".zip")
+_CHUNK = 1 << 20
+_REPORT_EVERY = 16 << 20  # archive progress: a step per 16 MiB
+REPORT_HTML = "report.html"
+REPORT_PDF = "report.pdf"
+# What follows the evidence, one progress step each (the archive's own steps count bytes).
+_STEPS = (
+    "Signing the audit head",
+    "Writing the audit log",
+    "Writing the records",
+    "Writing the Merkle tree",
+    "Writing the report",
+    "Writing the CASE/UCO description",
+    "Writing the index and the README",
+    "Checking what is disclosed",
+    "Writing SHA256SUMS",
+)
 
 
 class PackageFailed(WorkstationError):
@@ -234,13 +261,21 @@ def package_head(case: Any, root_hex: str, size: int) -> SignedHead:
 
 
 def build_package(
-    case: Any, out_dir: Path, request: PackageRequest, tools: ReportTools | None = None
+    case: Any,
+    out_dir: Path,
+    request: PackageRequest,
+    tools: ReportTools | None = None,
+    *,
+    progress: Progress | None = None,
 ) -> PackageSummary:
     """Write the package into a new or empty folder (and DIR.zip with request.archive).
 
-    InputError for a folder that is not empty, an unknown exhibit or persona; PackageFailed
-    when writing stops part-way or a redacted copy would hold withheld information (then
-    the folder is removed again).
+    progress gets a step per artifact exported (bytes), per archived chunk (bytes) and per
+    file written after them; when the officer cancels, the folder (or what it held) and
+    the archive are removed and OperationCancelled is raised, and the case records no
+    export. InputError for a folder that is not empty, an unknown exhibit or persona;
+    PackageFailed when writing stops part-way or a redacted copy would hold withheld
+    information (then the folder is removed again).
     """
     out_dir = Path(out_dir)
     check_export_folder(out_dir)
@@ -256,13 +291,17 @@ def build_package(
         tools=tools or ReportTools(),
         items=items,
         withholding=withholding,
+        progress=checked(progress),
     )
+    made = not out_dir.exists()
     out_dir.mkdir(mode=_DIR_MODE, parents=True, exist_ok=True)
     try:
         summary = builder.run()
     except BaseException as exc:
-        if withholding is not None:
-            shutil.rmtree(out_dir, ignore_errors=True)  # never leave a half-redacted copy
+        builder.close_archive(keep=False)
+        if withholding is not None or isinstance(exc, OperationCancelled):
+            # Never leave a half-redacted copy, nor what a cancelled export had written.
+            remove_export(out_dir, made=made)
         if isinstance(exc, OSError):
             raise PackageFailed(
                 f"The package in {out_dir} could not be written ({exc.strerror or exc}); "
@@ -298,6 +337,7 @@ class _Builder:
         tools: ReportTools,
         items: CaseItems,
         withholding: Withholding | None,
+        progress: Progress,
     ) -> None:
         self.case = case
         self.out_dir = out_dir
@@ -305,11 +345,17 @@ class _Builder:
         self.tools = tools
         self.items = items
         self.plan = withholding
+        self.progress = progress
         self.folder = ExportFolder(out_dir)
         self.started = utc_now()
         self.notes: list[str] = list(withholding.reasons) if withholding else []
         self.index: dict[str, Any] = {}
         self.jsonld_files: list[caseuco.FileRef] = []
+        self.read_at = _last_seq(case)  # the log's end when the items were read
+        self.evidence_digests: dict[str, tuple[str, int]] = {}
+        self.checked: dict[int, Any] = {}  # item id -> the report's CheckedExhibit
+        self.archive: _Archive | None = None
+        self.step_number = 0
 
     # -- what is disclosed ------------------------------------------------------------
 
@@ -338,24 +384,39 @@ class _Builder:
 
     def run(self) -> PackageSummary:
         chosen = self.chosen_exhibits()
-        leaves = all_leaves(self.items)
+        self.progress.step("Reading the case", 0, 0)
+        exported = self.write_evidence(chosen)
+        if self.request.archive:
+            self.archive = _Archive(archive_path(self.out_dir), self.out_dir, self.progress)
+            self.archive.add_folder(EVIDENCE_DIR)
+        self.next_step()
+        leaves, head = self.sign_head(set(chosen))
         hashes = [leaf.hash for leaf in leaves]
         root_hex = merkle.root(hashes).hex()
-        head = package_head(self.case, root_hex, len(leaves))
-        exported = self.write_evidence(chosen)
+        self.next_step()
         self.write_audit(head)
+        self.next_step()
         self.write_records()
+        self.next_step()
         shown = {i for i, leaf in enumerate(leaves) if self.disclosed(leaf, set(chosen))}
         self.write_merkle(leaves, hashes, root_hex, shown, head)
-        report = self.write_report(chosen)
+        self.next_step()
+        report = self.write_report(chosen, head)
+        self.next_step()
         self.write_jsonld(exported)
         self.write_file(VERIFIER, verifier_source())
-        self.write_index(exported, head, root_hex)
+        self.next_step()
+        self.write_index(exported, head, root_hex, report is not None)
         self.write_readme(exported, head, root_hex, len(leaves), len(shown))
+        self.next_step()
         if self.plan is not None:
             self.scan_for_withheld()
+        self.next_step()
         sums = self.write_sums()
-        archive = self.write_archive() if self.request.archive else None
+        if self.archive is not None:
+            self.archive.add_rest()
+        self.progress.step("The package is complete", len(_STEPS), len(_STEPS))
+        archive = self.close_archive(keep=True)
         summary = self.summary(
             exported,
             head=head,
@@ -368,6 +429,58 @@ class _Builder:
         self.record(summary, report)
         return summary
 
+    def next_step(self) -> None:
+        """Report the next of the steps after the evidence (raises when cancelled)."""
+        self.progress.step(_STEPS[self.step_number], self.step_number, len(_STEPS))
+        self.step_number += 1
+
+    def close_archive(self, *, keep: bool) -> Path | None:
+        if self.archive is None:
+            return None
+        closed = self.archive.close(keep=keep)
+        self.archive = None
+        return closed
+
+    def sign_head(self, exported: set[int]) -> tuple[list[Leaf], SignedHead]:
+        """The head the package ends at, over the case as it is now (reused when only
+        bookkeeping followed the newest such head).
+
+        The evidence was exported first; if the case changed meanwhile (a page sealed, a
+        contact logged), its records are read again so the tree and the log agree. An
+        exhibit sealed meanwhile is a leaf of the tree but not in this package.
+        """
+        if _changed(self.case.audit_events(), self.read_at):
+            self.reread(exported)
+        leaves = all_leaves(self.items)
+        root_hex = merkle.root([leaf.hash for leaf in leaves]).hex()
+        head = package_head(self.case, root_hex, len(leaves))
+        if _changed(self.case.audit_events()[: head.seq], self.read_at):
+            raise PackageFailed(
+                "The case changed while the package's audit head was being signed; nothing "
+                "was kept. Export again."
+            )
+        return leaves, head
+
+    def reread(self, exported: set[int]) -> None:
+        self.items = gather(self.case)
+        self.read_at = _last_seq(self.case)
+        if self.request.withhold.active:
+            plan = redact.plan(self.request.withhold, self.items)
+            if plan.exhibits & exported:
+                raise PackageFailed(
+                    "The case changed while the redacted copy was being made, and an exhibit "
+                    "already written must now be withheld; nothing was kept. Export again."
+                )
+            self.plan = plan
+            self.notes = list(plan.reasons)
+        withheld = self.plan.exhibits if self.plan else set()
+        added = [r.id for r in self.items.exhibits if r.id not in exported | withheld]
+        for item_id in added if self.request.item_ids is None else ():
+            self.notes.append(
+                f"exhibit {item_id} was sealed while this package was being made: it is a "
+                "leaf of the Merkle tree but not in this package"
+            )
+
     def write_file(self, relative: str, data: bytes) -> None:
         parent = relative.rpartition("/")[0]
         if parent:
@@ -375,15 +488,43 @@ class _Builder:
         self.folder.write(relative, data)
         if relative in _DESCRIBED:
             self.jsonld_files.append(
-                caseuco.FileRef(relative, hashlib.sha256(data).hexdigest(), len(data))
+                caseuco.FileRef(relative, self.folder.sums[relative], len(data))
             )
 
     # -- evidence, audit, records --------------------------------------------------------
 
     def write_evidence(self, chosen: list[int]) -> ExportSummary | None:
+        """The evidence export, recorded by the package's own audit event."""
         if not chosen:
             return None
-        return export_evidence(self.case, self.out_dir / EVIDENCE_DIR, chosen)
+        exported = export_evidence(
+            self.case,
+            self.out_dir / EVIDENCE_DIR,
+            chosen,
+            progress=self.progress,
+            record_in_audit=False,
+            inspect=self.report_inspector(),
+        )
+        self.evidence_digests = {
+            f"{EVIDENCE_DIR}/{relative}": digest
+            for relative, digest in exported.file_digests.items()
+        }
+        return exported
+
+    def report_inspector(self) -> Callable[[Any, Sequence[Any], Sequence[str]], None] | None:
+        """Keeps what the report needs of each exhibit while the export has it in memory
+        (its problems and thumbnail), so the report reads no artifact a second time."""
+        try:
+            from workstation.report import check_exhibit  # noqa: PLC0415
+        except ImportError:
+            return None
+
+        def inspect(record: Any, artifacts: Sequence[Any], problems: Sequence[str]) -> None:
+            self.checked[record.id] = check_exhibit(
+                record, artifacts, self.tools.thumbnails, problems
+            )
+
+        return inspect
 
     def write_audit(self, head: SignedHead) -> None:
         events = self.case.audit_events()[: head.seq]
@@ -556,7 +697,7 @@ class _Builder:
         }
         self.write_file(layout.MERKLE_NAME, _pretty(document))
 
-    def write_report(self, chosen: list[int]) -> tuple[Any, str, str] | None:
+    def write_report(self, chosen: list[int], head: SignedHead) -> tuple[Any, str, str] | None:
         try:
             from workstation.report import build_report  # noqa: PLC0415
         except ImportError as exc:
@@ -578,12 +719,14 @@ class _Builder:
             thumbnails=self.tools.thumbnails,
             generated_by=self.tools.officer,
             record_in_audit=False,
+            head=head,  # the head the package's audit log ends at, not one of its own
+            checked=self.checked,
         )
-        self.write_file("report.html", report.html)
+        self.write_file(REPORT_HTML, report.html)
         delivered, kind = report.html, "html"
         if self.tools.to_pdf is not None:
             delivered, kind = self.tools.to_pdf(report.html), "pdf"
-            self.write_file("report.pdf", delivered)
+            self.write_file(REPORT_PDF, delivered)
         else:
             self.notes.append("no report.pdf: no PDF renderer was given")
         return report, hashlib.sha256(delivered).hexdigest(), kind
@@ -660,12 +803,21 @@ class _Builder:
         )
 
     def file_ref(self, relative: str) -> caseuco.FileRef:
-        digest, size = layout.file_sha256(self.out_dir.joinpath(*relative.split("/")))
+        digest, size = self.digest_of(relative)
         return caseuco.FileRef(relative, digest, size)
+
+    def digest_of(self, relative: str) -> tuple[str, int]:
+        """A written file's (SHA-256, size): as taken when it was written, else read."""
+        known = self.evidence_digests.get(relative)
+        if known is None and relative in self.folder.sums:
+            known = self.folder.sums[relative], self.folder.sizes[relative]
+        return known or layout.file_sha256(self.out_dir.joinpath(*relative.split("/")))
 
     # -- index, README, checks, sums, archive ---------------------------------------------------
 
-    def write_index(self, exported: ExportSummary | None, head: SignedHead, root_hex: str) -> None:
+    def write_index(
+        self, exported: ExportSummary | None, head: SignedHead, root_hex: str, report: bool
+    ) -> None:
         plan = self.plan
         document = {
             "format": layout.PACKAGE_FORMAT,
@@ -684,6 +836,8 @@ class _Builder:
                 "head": {"seq": head.seq, "hash": head.hash},
             },
             "merkle_root": root_hex,
+            # report.html names the audit head in <meta> tags; the verifiers compare them.
+            "report": {"html": REPORT_HTML, "names_head": True} if report else None,
             "exhibits": [_exhibit_entry(e, self.manifest_of(e.item_id)) for e in exported.exhibits]
             if exported
             else [],
@@ -759,31 +913,14 @@ class _Builder:
                 )
 
     def write_sums(self) -> bytes:
-        lines = []
-        for path in sorted(p for p in self.out_dir.rglob("*") if p.is_file()):
-            relative = path.relative_to(self.out_dir).as_posix()
-            digest, _ = layout.file_sha256(path)
-            lines.append(f"{digest}  {relative}\n")
+        """SHA256SUMS over every file in the folder, from the digests taken as each was
+        written (a file nobody wrote through the package, there should be none, is read)."""
+        lines = [
+            f"{self.digest_of(relative)[0]}  {relative}\n" for relative in _files(self.out_dir)
+        ]
         data = "".join(lines).encode("utf-8")
         self.folder.write(layout.SUMS_NAME, data)
         return data
-
-    def write_archive(self) -> Path:
-        target = archive_path(self.out_dir)
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-        with (
-            os.fdopen(os.open(target, flags, 0o600), "wb") as raw,
-            zipfile.ZipFile(raw, "w", allowZip64=True) as archive,
-        ):
-            for path in sorted(p for p in self.out_dir.rglob("*") if p.is_file()):
-                relative = path.relative_to(self.out_dir).as_posix()
-                stored = path.suffix.lower() in _STORED_SUFFIXES
-                archive.write(
-                    path,
-                    f"{self.out_dir.name}/{relative}",
-                    compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED,
-                )
-        return target
 
     def summary(
         self,
@@ -814,6 +951,7 @@ class _Builder:
         )
 
     def record(self, summary: PackageSummary, report: tuple[Any, str, str] | None) -> None:
+        """The package.exported event (and report.generated): the export is complete."""
         details: dict[str, canonjson.JsonValue] = {
             "folder": str(summary.out_dir),
             "archive": str(summary.archive) if summary.archive else None,
@@ -836,6 +974,76 @@ class _Builder:
 
             built, digest, kind = report
             record_report(self.case, built, file_sha256=digest, file_format=kind)
+
+
+class _Archive:
+    """DIR.zip of the package folder, written as the folder fills: the evidence right after
+    it is exported (nearly all of the bytes, before the case records anything), the rest
+    once it is written. Files are copied in 1 MiB pieces; compressed files are stored."""
+
+    def __init__(self, target: Path, root: Path, progress: Progress) -> None:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        self.target = target
+        self.root = root
+        self.progress = progress
+        self.raw = os.fdopen(os.open(target, flags, 0o600), "wb")
+        self.zip = zipfile.ZipFile(self.raw, "w", allowZip64=True)
+        self.added: set[str] = set()
+
+    def add_folder(self, top: str) -> None:
+        inside = [relative for relative in _files(self.root) if relative.startswith(top + "/")]
+        self.add(inside, f"Archiving {top}/")
+
+    def add_rest(self) -> None:
+        self.add([r for r in _files(self.root) if r not in self.added], "Archiving the package")
+
+    def add(self, relatives: Sequence[str], text: str) -> None:
+        paths = [(relative, self.root.joinpath(*relative.split("/"))) for relative in relatives]
+        total = sum(path.stat().st_size for _, path in paths)
+        done = reported = 0
+        self.progress.step(text, 0, total)
+        for relative, path in paths:
+            info = zipfile.ZipInfo.from_file(path, f"{self.root.name}/{relative}")
+            stored = path.suffix.lower() in _STORED_SUFFIXES
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            with path.open("rb") as source, self.zip.open(info, "w") as member:
+                while chunk := source.read(_CHUNK):
+                    member.write(chunk)
+                    done += len(chunk)
+                    if done - reported >= _REPORT_EVERY:
+                        self.progress.step(text, done, total)
+                        reported = done
+            self.added.add(relative)
+        self.progress.step(text, total, total)
+
+    def close(self, *, keep: bool) -> Path | None:
+        """Finish the archive (keep), or take it away (after a failure or a cancel)."""
+        try:
+            self.zip.close()
+        except (OSError, ValueError):
+            if keep:
+                raise
+        finally:
+            self.raw.close()
+        if keep:
+            return self.target
+        self.target.unlink(missing_ok=True)
+        return None
+
+
+def _files(root: Path) -> list[str]:
+    """Every file under root, as sorted relative POSIX paths."""
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def _last_seq(case: Any) -> int:
+    events = case.audit_events()
+    return int(events[-1].seq) if events else 0
+
+
+def _changed(events: Sequence[Any], since: int) -> bool:
+    """Whether anything but bookkeeping was recorded after event ``since``."""
+    return any(e.action not in BOOKKEEPING for e in events[since:])
 
 
 def _exhibit_entry(exhibit: ExportedExhibit, manifest: bytes) -> dict[str, Any]:

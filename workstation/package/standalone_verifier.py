@@ -22,6 +22,11 @@ FOLDER defaults to the folder this script is in. Checked, in this order:
   6. Contact log, saved lookups, personas: each record hashes to its leaf and to the
      hash the audit log recorded; raw lookup answers hash to their record.
   7. The WACZ: every file inside matches the SHA-256 in its datapackage.json.
+  8. The report: report.html names (in its <meta> tags) the signed head the package's
+     audit log ends at.
+
+Each file is read once: SHA256SUMS is checked first (several files at a time), and the
+later checks reuse those digests.
 
 Prints VERIFIED or NOT VERIFIED with the problems found; exit code 0 or 1 (2 when the
 folder is not a package at all). This file is part of the package and listed in
@@ -41,9 +46,11 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 PACKAGE_FORMAT = "investigator-workstation-package"
 MERKLE_FORMAT = "investigator-workstation-merkle"
@@ -61,6 +68,10 @@ WITHHELD_KEYS = EVENT_KEYS | {"details_sha256", "withheld"}
 MAX_JSON_BYTES = 512 * 1024 * 1024
 MAX_WACZ_MEMBER = 8 * 1024 * 1024 * 1024
 CHUNK = 1 << 20
+HASH_THREADS = max(1, min(4, os.cpu_count() or 1))  # hashlib and reads release the GIL
+REPORT_HEAD_SEQ_META = "audit-head-seq"  # <meta name=... content=...> in report.html
+REPORT_HEAD_HASH_META = "audit-head-hash"
+MAX_REPORT_HEAD = 4 * 1024 * 1024  # the report's <head> is read, no further
 _HEX64 = re.compile(r"\A[0-9a-f]{64}\Z")
 _UTC = re.compile(r"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z\Z")
 _SUMS_LINE = re.compile(r"\A([0-9a-fA-F]{64}) [ *](.+)\Z")
@@ -91,6 +102,17 @@ class Findings:
 
 class NotAPackage(Exception):
     """The folder holds no package index; nothing else can be checked."""
+
+
+class Steps(Protocol):
+    """Who follows the checks (the workstation passes its Progress); step may raise to stop."""
+
+    def step(self, text: str, done: int = 0, total: int = 0) -> None: ...
+
+
+class _Quiet:
+    def step(self, text: str, done: int = 0, total: int = 0) -> None:
+        return None
 
 
 # -- canonical JSON, hashing, paths -----------------------------------------------------
@@ -248,6 +270,13 @@ class Package:
         if not isinstance(index, dict) or index.get("format") != PACKAGE_FORMAT:
             raise NotAPackage(f"{INDEX_NAME} is not the index of an evidence package.")
         self.index: dict[str, Any] = index
+        self.digests: dict[str, tuple[str, int]] = {}  # relative path -> (SHA-256, size)
+
+    def digest(self, relative: str, target: Path) -> tuple[str, int]:
+        """A file's (SHA-256, size), hashed once: SHA256SUMS' check already did most."""
+        if relative not in self.digests:
+            self.digests[relative] = file_sha256(target)
+        return self.digests[relative]
 
     def path(self, relative: str) -> Path | None:
         if not isinstance(relative, str) or not safe_relative(relative):
@@ -285,7 +314,7 @@ class Package:
 # -- 1. SHA256SUMS ------------------------------------------------------------------------
 
 
-def check_sums(package: Package, findings: Findings) -> None:
+def check_sums(package: Package, findings: Findings, steps: Steps | None = None) -> None:
     data = package.read(SUMS_NAME, findings)
     if data is None:
         return
@@ -301,13 +330,35 @@ def check_sums(package: Package, findings: Findings) -> None:
         findings.problem(name, f"is listed in {SUMS_NAME} but missing")
     for name in sorted(on_disk - set(listed) - {SUMS_NAME}):
         findings.problem(name, f"is not listed in {SUMS_NAME}")
-    for name in sorted(set(listed) & on_disk):
-        digest, _ = file_sha256(package.root.joinpath(*name.split("/")))
+    names = sorted(set(listed) & on_disk)
+    for name, (digest, size) in hash_files(package.root, names, steps or _Quiet()):
+        package.digests[name] = digest, size
         if digest != listed[name]:
             findings.problem(
                 name, f"has changed: its SHA-256 is {digest}, {SUMS_NAME} says {listed[name]}"
             )
     findings.count("files", len(listed))
+
+
+def hash_files(
+    root: Path, names: Sequence[str], steps: Steps
+) -> Iterator[tuple[str, tuple[str, int]]]:
+    """Each file's (SHA-256, size), in order, hashed HASH_THREADS at a time; a step per file
+    counts the bytes done."""
+    paths = [root.joinpath(*name.split("/")) for name in names]
+    total = sum(path.stat().st_size for path in paths)
+    done = 0
+    with ThreadPoolExecutor(max_workers=HASH_THREADS) as pool:
+        futures = [pool.submit(file_sha256, path) for path in paths]
+        try:
+            for name, future in zip(names, futures, strict=True):
+                result = future.result()
+                done += result[1]
+                steps.step(f"Checking {name}", done, total)
+                yield name, result
+        finally:
+            for future in futures:
+                future.cancel()
 
 
 def _files(root: Path, findings: Findings) -> Iterator[str]:
@@ -681,7 +732,7 @@ def _check_artifacts(
                 str(relative or exhibit["manifest"]), f"artifact {entry['name']!r} is missing"
             )
             continue
-        digest, size = file_sha256(target)
+        digest, size = package.digest(str(relative), target)
         if digest != entry.get("sha256") or size != entry.get("size"):
             findings.problem(
                 str(relative),
@@ -874,7 +925,7 @@ def _check_exchanges(
             if target is None or not target.is_file():
                 findings.problem(str(name), f"the raw {part} is missing")
                 continue
-            digest, size = file_sha256(target)
+            digest, size = package.digest(str(name), target)
             if not isinstance(entry, dict) or (digest, size) != (
                 entry.get(f"{part}_sha256"),
                 entry.get(f"{part}_bytes"),
@@ -1114,13 +1165,91 @@ def _member_digest(
     return digest.hexdigest(), size
 
 
+# -- 8. the report ----------------------------------------------------------------------------
+
+
+class _MetaTags(HTMLParser):
+    """The name -> content of every <meta name=... content=...> tag."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "meta":
+            values = dict(attrs)
+            name, content = values.get("name"), values.get("content")
+            if name is not None and content is not None:
+                self.found.setdefault(name, content)
+
+
+def report_head_meta(path: Path) -> dict[str, str]:
+    """The <meta> tags of an HTML file's <head> (read no further than MAX_REPORT_HEAD)."""
+    data = b""
+    with path.open("rb") as handle:
+        while len(data) < MAX_REPORT_HEAD and b"</head>" not in data.lower():
+            chunk = handle.read(64 * 1024)
+            if not chunk:
+                break
+            data += chunk
+    end = data.lower().find(b"</head>")
+    parser = _MetaTags()
+    parser.feed(data[: end if end >= 0 else MAX_REPORT_HEAD].decode("utf-8", "replace"))
+    return parser.found
+
+
+def check_report(package: Package, findings: Findings) -> None:
+    """report.html must name the signed head at which the package's audit log ends."""
+    section = package.section("report")
+    if section is None:
+        return  # no report in this package (or one made before reports named their head)
+    relative = section.get("html") if isinstance(section, dict) else None
+    target = package.path(relative) if isinstance(relative, str) else None
+    if target is None or target.is_symlink() or not target.is_file():
+        findings.problem(str(relative or INDEX_NAME), "the report is missing")
+        return
+    audit = package.section("audit")
+    head = audit.get("head") if isinstance(audit, dict) else None
+    if not isinstance(head, dict):
+        return  # reported by the audit log's check
+    meta = report_head_meta(target)
+    named = (meta.get(REPORT_HEAD_SEQ_META), meta.get(REPORT_HEAD_HASH_META))
+    if named != (str(head.get("seq")), head.get("hash")):
+        shown = f"event {named[0]} ({named[1]})" if named[0] else "no audit head"
+        findings.problem(
+            str(relative),
+            f"names {shown}, not the signed head the package's audit log ends at "
+            f"(event {head.get('seq')}, {head.get('hash')})",
+        )
+    findings.count("report's audit head checked")
+
+
 # -- the whole check ------------------------------------------------------------------------------
+
+CHECKS = (
+    "Checking the audit log",
+    "Checking the signed heads",
+    "Checking the exhibits",
+    "Checking the contact log, lookups and personas",
+    "Checking the Merkle tree",
+    "Checking the WACZ",
+    "Checking the report",
+)
 
 
 def verify_folder(
-    root: Path, *, openssl: str | None = None, tsa_cert: Path | None = None
+    root: Path,
+    *,
+    openssl: str | None = None,
+    tsa_cert: Path | None = None,
+    progress: Steps | None = None,
 ) -> Findings:
-    """Run every check on an unpacked package folder (NotAPackage when it is none)."""
+    """Run every check on an unpacked package folder (NotAPackage when it is none).
+
+    progress gets a step per file hashed (bytes), then one per check after SHA256SUMS
+    (its step may raise to stop the checks).
+    """
+    steps = progress or _Quiet()
     findings = Findings()
     package = Package(root)
     if package.index.get("version") != PACKAGE_VERSION:
@@ -1129,18 +1258,33 @@ def verify_folder(
             f"is version {package.index.get('version')}, this "
             f"verifier reads version {PACKAGE_VERSION}",
         )
-    check_sums(package, findings)
+    check_sums(package, findings, steps)
+    numbered = iter(enumerate(CHECKS))
+
+    def step() -> None:
+        number, text = next(numbered)
+        steps.step(text, number, len(CHECKS))
+
+    step()
     log = check_audit(package, findings)
+    step()
     heads = check_heads(package, log, findings, openssl)
     tsa = TsaCheck(openssl, tsa_cert) if openssl and tsa_cert else None
+    step()
+    exhibits = check_exhibits(package, log, findings, tsa)
+    step()
     items = {
-        "exhibit": check_exhibits(package, log, findings, tsa),
+        "exhibit": exhibits,
         "contact": check_contacts(package, log, findings),
         "lookup": check_lookups(package, log, findings),
         "persona": check_personas(package, findings),
     }
+    step()
     check_merkle(package, items, log, heads, findings)
+    step()
     check_wacz(package, findings)
+    step()
+    check_report(package, findings)
     return findings
 
 

@@ -29,6 +29,7 @@ from workstation.casefile.heads import SignedHead, signature_valid
 from workstation.errors import InputError, WorkstationError
 from workstation.evidence.timestamping import check_stored
 from workstation.package import standalone_verifier as checks
+from workstation.progress import Progress, checked
 
 MAX_MEMBERS = 200_000
 MAX_MEMBER_BYTES = 16 * 1024**3
@@ -70,26 +71,42 @@ def is_package(path: Path) -> bool:
     return path.is_file() and zipfile.is_zipfile(path)
 
 
-def verify_package(path: Path, tsa_roots: Sequence[x509.Certificate] = ()) -> PackageReport:
-    """Verify a package folder or archive. InputError when it is neither."""
+def verify_package(
+    path: Path,
+    tsa_roots: Sequence[x509.Certificate] = (),
+    *,
+    progress: Progress | None = None,
+) -> PackageReport:
+    """Verify a package folder or archive. InputError when it is neither.
+
+    progress gets a step per archive member unpacked and per file hashed (bytes), then one
+    per check; a cancel stops the checks (OperationCancelled), and an unpacked archive's
+    temporary copy is removed as always.
+    """
     path = Path(path)
+    steps = checked(progress)
     if path.is_dir():
-        return _verify_folder(path, path, tsa_roots)
+        return _verify_folder(path, path, tsa_roots, steps)
     if not path.is_file():
         raise InputError(f"There is no package at {path}.")
-    with extracted(path) as root:
-        return _verify_folder(root, path, tsa_roots)
+    with extracted(path, steps) as root:
+        return _verify_folder(root, path, tsa_roots, steps)
 
 
-def _verify_folder(root: Path, shown: Path, tsa_roots: Sequence[x509.Certificate]) -> PackageReport:
+def _verify_folder(
+    root: Path, shown: Path, tsa_roots: Sequence[x509.Certificate], progress: Progress
+) -> PackageReport:
     try:
-        findings = checks.verify_folder(root)
+        findings = checks.verify_folder(root, progress=progress)
     except checks.NotAPackage as exc:
         raise InputError(str(exc)) from None
     report = PackageReport(shown, findings, timestamp_roots=bool(tsa_roots))
     package = checks.Package(root)
+    progress.step("Checking the signatures", 0, 2)
     _check_signatures(package, report)
+    progress.step("Checking the timestamps", 1, 2)
     _check_timestamps(package, report, tsa_roots)
+    progress.step("The package is checked", 2, 2)
     return report
 
 
@@ -158,11 +175,11 @@ def _check_timestamps(
 
 
 @contextmanager
-def extracted(archive: Path) -> Iterator[Path]:
+def extracted(archive: Path, progress: Progress | None = None) -> Iterator[Path]:
     """The archive's package folder, extracted safely into a temporary folder."""
     with tempfile.TemporaryDirectory(prefix="package-") as scratch:
         target = Path(scratch)
-        extract_archive(archive, target)
+        extract_archive(archive, target, progress)
         yield package_root(target)
 
 
@@ -178,36 +195,49 @@ def package_root(folder: Path) -> Path:
     )
 
 
-def extract_archive(archive: Path | BinaryIO, target: Path) -> None:
+def extract_archive(
+    archive: Path | BinaryIO, target: Path, progress: Progress | None = None
+) -> None:
     """Check every member, then extract into target (an empty folder).
 
-    On any failure target is left empty again and PackageArchiveRefused says why.
+    On any failure target is left empty again and PackageArchiveRefused says why; on a
+    cancel (progress) it is left empty too, and OperationCancelled raised.
     """
     name = archive.name if isinstance(archive, Path) else "given"
     try:
-        _extract_all(archive, target)
+        _extract_all(archive, target, checked(progress))
     except PackageArchiveRefused:
         _empty(target)
         raise
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        EOFError,
-        OSError,
-        ValueError,
-        zlib.error,
-        struct.error,
-        NotImplementedError,  # an unknown compression method
-        RuntimeError,  # an encrypted member
-    ) as exc:
+    except BaseException as exc:
         _empty(target)
+        if not isinstance(exc, _UNREADABLE):
+            raise
         raise PackageArchiveRefused(f"The archive {name} cannot be read: {exc}.") from None
 
 
-def _extract_all(archive: Path | BinaryIO, target: Path) -> None:
+_UNREADABLE = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    EOFError,
+    OSError,
+    ValueError,
+    zlib.error,
+    struct.error,
+    NotImplementedError,  # an unknown compression method
+    RuntimeError,  # an encrypted member
+)
+
+
+def _extract_all(archive: Path | BinaryIO, target: Path, progress: Progress) -> None:
     with zipfile.ZipFile(archive) as opened:
-        for info, parts in checked_members(opened.infolist()):
+        members = checked_members(opened.infolist())
+        total = sum(info.file_size for info, _ in members)
+        done = 0
+        for info, parts in members:
+            progress.step(f"Unpacking {info.filename}", done, total)
             _extract(opened, info, parts, target)
+            done += info.file_size
 
 
 def _empty(target: Path) -> None:

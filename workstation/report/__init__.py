@@ -1,23 +1,37 @@
 """The final report of a case: HTML (and, through browser/pdf_render.py, PDF).
 
-``build_report`` signs the audit head, gathers what goes in (model.py), renders it
-(html.py) and records ``report.generated`` with the report's SHA-256 in the case's
-audit log. Qt-free; the PDF is made by the Qt layer from these bytes.
+``build_report`` signs the audit head (or names the head it is given: the evidence
+package's), gathers what goes in (model.py), renders it (html.py) and records
+``report.generated`` with the report's SHA-256 in the case's audit log. Qt-free; the PDF
+is made by the Qt layer from these bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from workstation.canonjson import JsonValue
-from workstation.casefile import Case
+from workstation.casefile import Case, SignedHead
 from workstation.casefile.audit import AuditEvent, utc_now
 from workstation.report.html import render_html
-from workstation.report.model import ReportModel, ReportOptions, gather
+from workstation.report.model import (
+    CheckedExhibit,
+    ReportModel,
+    ReportOptions,
+    check_exhibit,
+    gather,
+)
 
-__all__ = ["REPORT_ACTION", "Report", "build_report", "record_report"]
+__all__ = [
+    "REPORT_ACTION",
+    "CheckedExhibit",
+    "Report",
+    "build_report",
+    "check_exhibit",
+    "record_report",
+]
 
 REPORT_ACTION = "report.generated"
 HEAD_REASON = "report generated"
@@ -51,6 +65,8 @@ def build_report(
     thumbnails: Callable[[bytes], bytes] | None = None,
     generated_by: str = "",
     record_in_audit: bool = True,
+    head: SignedHead | None = None,
+    checked: Mapping[int, CheckedExhibit] | None = None,
 ) -> Report:
     """Make the report of ``case``: all exhibits, or those numbered in ``item_ids``.
 
@@ -58,11 +74,16 @@ def build_report(
     and hash; withheld_personas (aliases) are shown as "withheld" and their identifiers
     removed from every text. thumbnails scales a screenshot PNG (the Qt layer passes
     one); without it screenshots go in whole. The audit head is signed first, so the
-    report names a head the case vouches for. With record_in_audit (the default) the
-    HTML's SHA-256 is recorded as ``report.generated``; a caller that delivers another
-    form (a PDF) passes False and calls record_report with that file's hash.
+    report names a head the case vouches for; a caller that has signed one already (the
+    evidence package, whose audit log ends there) passes it as ``head``, and the report
+    names that one and shows the log up to it. ``checked`` holds exhibits the caller has
+    just read and verified (check_exhibit), so they are not read again. With
+    record_in_audit (the default) the HTML's SHA-256 is recorded as ``report.generated``;
+    a caller that delivers another form (a PDF) passes False and calls record_report
+    with that file's hash.
     """
-    case.sign_head(HEAD_REASON)
+    if head is None:
+        case.sign_head(HEAD_REASON)
     options = ReportOptions(
         item_ids=item_ids,
         redact_contacts=redact_contacts,
@@ -70,6 +91,8 @@ def build_report(
         thumbnails=thumbnails,
         generated_by=generated_by.strip() or _default_author(case),
         generated_utc=utc_now(),
+        head=head,
+        checked=dict(checked or {}),
     )
     model = gather(case, options)
     report = _report(model, render_html(model))

@@ -24,6 +24,10 @@ from workstation.report.model import (
 )
 from workstation.report.verification_text import COMMAND_INDENT, is_command
 
+# The signed head the report names, as <meta name=... content=...> in its <head>.
+HEAD_SEQ_META = "audit-head-seq"
+HEAD_HASH_META = "audit-head-hash"
+
 
 class Markup(str):
     """Text that is already HTML (made by element or join); never escaped again."""
@@ -83,6 +87,7 @@ def render_html(model: ReportModel) -> bytes:
                 content=f"{model.tool.get('name', '')} {model.tool.get('version', '')} "
                 f"(build {model.tool.get('build', '')})",
             ),
+            *_head_meta(model.audit),
             element("title", model.title),
             Markup(f"<style>{style}</style>"),
         ]
@@ -104,6 +109,17 @@ def render_html(model: ReportModel) -> bytes:
     )
     document = f'<!doctype html>\n<html lang="en"><head>{head}</head>\n<body>{body}</body></html>\n'
     return document.encode("utf-8")
+
+
+def _head_meta(audit: AuditHead) -> list[Markup]:
+    """The signed head the report names, machine-readable (a package's verifier checks that
+    it is the head the package's audit log ends at)."""
+    if audit.signed is None:
+        return []
+    return [
+        element("meta", name=HEAD_SEQ_META, content=str(audit.signed.seq)),
+        element("meta", name=HEAD_HASH_META, content=audit.signed.hash),
+    ]
 
 
 def _section(anchor: str, title: str, *content: object) -> Markup:
@@ -443,9 +459,15 @@ def _audit(audit: AuditHead) -> Markup:
     parts: list[Markup | None] = [
         _paragraph(
             "The case's audit log is a chain: each event holds the SHA-256 of the one before, "
-            "and the case signs the chain's head with its own key. This is the state of the "
-            "log when this report was generated (the report's own generation is recorded "
-            "right after it)."
+            "and the case signs the chain's head with its own key. "
+            + (
+                "This is the log up to the signed head at which the evidence package's audit "
+                "log (audit/audit-log.jsonl) ends; what the case recorded after it (the "
+                "export itself) is not part of the package."
+                if audit.pinned
+                else "This is the state of the log when this report was generated (the "
+                "report's own generation is recorded right after it)."
+            )
         ),
         _facts(rows, hashes=(*hashes, "Case public key (hex)")),
     ]

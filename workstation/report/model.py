@@ -167,6 +167,7 @@ class AuditHead:
     signature_base64: str
     public_key_hex: str
     public_key_pem: str
+    pinned: bool = False  # the head was given (a package's), not signed for this report
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,16 @@ class ReportModel:
 
 
 @dataclass(frozen=True)
+class CheckedExhibit:
+    """An exhibit its caller has just read and verified (the package export does): the
+    report takes its problems and picture instead of reading its artifacts again."""
+
+    problems: tuple[str, ...]
+    thumbnail: EmbeddedImage | None
+    thumbnail_note: str
+
+
+@dataclass(frozen=True)
 class ReportOptions:
     item_ids: list[int] | None = None
     redact_contacts: bool = False
@@ -203,6 +214,8 @@ class ReportOptions:
     thumbnails: Thumbnailer | None = None
     generated_by: str = ""
     generated_utc: str = ""
+    head: SignedHead | None = None  # name this head (the log is shown up to it)
+    checked: Mapping[int, CheckedExhibit] = field(default_factory=dict)
 
 
 # -- redaction ------------------------------------------------------------------------
@@ -268,24 +281,35 @@ def _nfc(text: str) -> str:
 
 
 def gather(case: Case, options: ReportOptions) -> ReportModel:
-    """Read everything the report shows. The caller signs the audit head first."""
+    """Read everything the report shows. The caller signs the audit head first, or names
+    the head in options.head (the log is then shown up to it)."""
     meta = case.metadata()
     info = case.info()
     redactor = Redactor(case.personas(include_retired=True), options.withheld_personas)
     records = chosen_exhibits(case.evidence_items(), options.item_ids)
     queued = {pending.item_id: pending for pending in case.pending_timestamps()}
     exhibits = tuple(
-        gather_exhibit(case, record, redactor, queued.get(record.id), options.thumbnails)
+        gather_exhibit(
+            case,
+            record,
+            redactor,
+            queued.get(record.id),
+            options.thumbnails,
+            checked=options.checked.get(record.id),
+        )
         for record in records
     )
     lookups = tuple(lookup_line(saved, redactor) for saved in case.lookups())
     contacts = tuple(
         contact_line(entry, redactor, options.redact_contacts) for entry in case.contacts()
     )
-    events = case.audit_events()
+    events = events_up_to(case.audit_events(), options.head)
     reference = redactor.text(meta.reference)
     title = f"Final report, case {reference}" if reference else "Final report"
-    counts = case.counts()
+    counts = dict(case.counts())
+    if options.head is not None:
+        counts["audit_events"] = len(events)
+        counts["signed_heads"] = sum(1 for h in case.signed_heads() if h.seq <= options.head.seq)
     return ReportModel(
         title=title,
         case_id=case.case_id,
@@ -303,7 +327,7 @@ def gather(case: Case, options: ReportOptions) -> ReportModel:
         exhibits=exhibits,
         lookups=lookups,
         contacts=contacts,
-        audit=audit_head(case, events),
+        audit=audit_head(case, events, options.head),
         redact_contacts=options.redact_contacts,
         withheld_personas=redactor.count,
         verification=tuple(procedure(package=False)),
@@ -389,19 +413,40 @@ def _counts(
 # -- exhibits -------------------------------------------------------------------------
 
 
+def check_exhibit(
+    record: EvidenceRecord,
+    stored: Sequence[Any],
+    thumbnails: Thumbnailer | None,
+    problems: Sequence[str] | None = None,
+) -> CheckedExhibit:
+    """What the report needs of an exhibit's artifacts: the problems verification finds
+    (given when the caller has just verified them) and the screenshot's thumbnail."""
+    if problems is None:
+        problems = verify_item(record.control_number, record.manifest, stored).problems
+    kind = str(_manifest(record.manifest).get("kind") or "unknown")
+    screenshot = next((a.data for a in stored if a.name == SCREENSHOT_NAME), None)
+    picture, note = (
+        _thumbnail(bytes(screenshot) if screenshot is not None else None, thumbnails)
+        if kind == SNAPSHOT_KIND
+        else (None, "")
+    )
+    return CheckedExhibit(tuple(problems), picture, note)
+
+
 def gather_exhibit(
     case: Case,
     record: EvidenceRecord,
     redactor: Redactor,
     queued: Any | None,
     thumbnails: Thumbnailer | None,
+    *,
+    checked: CheckedExhibit | None = None,
 ) -> Exhibit:
     manifest = _manifest(record.manifest)
     kind = str(manifest.get("kind") or "unknown")
-    stored = case.artifacts(record.id)
-    problems = verify_item(record.control_number, record.manifest, stored).problems
-    screenshot = next((a.data for a in stored if a.name == SCREENSHOT_NAME), None)
-    picture, note = _thumbnail(screenshot, thumbnails) if kind == SNAPSHOT_KIND else (None, "")
+    if checked is None:
+        checked = check_exhibit(record, case.artifacts(record.id), thumbnails)
+    problems, picture, note = checked.problems, checked.thumbnail, checked.thumbnail_note
     persona = redactor.persona(_text(manifest.get("persona")))
     route = redactor.text(manifest.get("route"))
     exit_text = _exit_text(manifest.get("exit"), redactor)
@@ -743,9 +788,19 @@ def utc_sort_key(value: str) -> datetime:
 # -- the audit head -------------------------------------------------------------------
 
 
-def audit_head(case: Case, events: Sequence[Any]) -> AuditHead:
+def events_up_to(events: Sequence[Any], head: SignedHead | None) -> Sequence[Any]:
+    """The log up to and including the given head's event (all of it without a head)."""
+    if head is None:
+        return events
+    if not 0 < head.seq <= len(events) or events[head.seq - 1].hash != head.hash:
+        raise ValueError(f"the head over event {head.seq} is not one of this case's log")
+    return events[: head.seq]
+
+
+def audit_head(case: Case, events: Sequence[Any], head: SignedHead | None = None) -> AuditHead:
+    """The log's last event and the head the report names: the given one, else the newest."""
     heads = case.signed_heads()
-    signed = heads[-1] if heads else None
+    signed = head if head is not None else (heads[-1] if heads else None)
     key_hex = case.public_key_hex()
     statement = (
         signed_bytes(case.case_id, signed.seq, signed.hash, signed.utc, signed.reason).decode(
@@ -769,6 +824,7 @@ def audit_head(case: Case, events: Sequence[Any]) -> AuditHead:
         signature_base64=signature,
         public_key_hex=key_hex,
         public_key_pem=public_key_pem(key_hex),
+        pinned=head is not None,
     )
 
 
