@@ -2889,10 +2889,6 @@ Kontrollnummer {control}</translation>
         <translation>In den geöffneten Fall importieren</translation>
     </message>
     <message>
-        <source>Passphrase of the open case</source>
-        <translation>Passphrase des geöffneten Falls</translation>
-    </message>
-    <message>
         <source>Into a new case</source>
         <translation>In einen neuen Fall</translation>
     </message>
@@ -2951,10 +2947,6 @@ Kontrollnummer {control}</translation>
     <message>
         <source>{file} is not a file.</source>
         <translation>{file} ist keine Datei.</translation>
-    </message>
-    <message>
-        <source>Type the open case&apos;s passphrase.</source>
-        <translation>Geben Sie die Passphrase des geöffneten Falls ein.</translation>
     </message>
     <message>
         <source>Choose a folder for the new case.</source>

@@ -321,6 +321,17 @@ def test_chosen_parts_then_the_whole_case_merge_into_an_existing_case(world: Wor
         assert [e.details["scope"]["whole_case"] for e in imports] == [False, True]
 
 
+def test_a_case_open_in_the_window_is_added_to_without_its_passphrase(world: World) -> None:
+    with Case.open(world.target, TARGET_PASSPHRASE) as opened:
+        # A wrong passphrase in the target proves the open connection is what is used.
+        target = Target(world.target, "not asked", False, case=opened)
+        report = import_transfer(world.transfer, target, world.keys())
+        assert report.added["exhibits"] == 2 and not report.new_case
+        assert len(opened.evidence_items()) == 2  # visible at once through the open case
+        assert [e.action for e in opened.audit_events()][-1] == "import.completed"
+        assert verify_case(opened).ok
+
+
 def test_a_crafted_copy_of_the_genuine_bundle_is_accepted(world: World) -> None:
     """The control: the crafting below makes bundles the importer accepts, unless broken."""
     path = world.encrypt_to_receiver(craft(world, real_entries(world)), "control.age")

@@ -26,6 +26,11 @@ Order, and why: nothing is written until every check has passed.
    Exhibits are matched by control number, lookups by record hash, timestamps by
    reply hash, contact entries and notes by their content, personas by alias.
    A new case is removed again if this step fails; an existing one rolls back.
+
+Progress: steps while decrypting (bytes of the file), verifying and adding (exhibits).
+A cancel is a failure like any other: before step 6 nothing was touched; during it the
+transaction rolls back (a new case is removed; an existing one only shows, as after any
+opening, that it was opened).
 """
 
 from __future__ import annotations
@@ -74,6 +79,7 @@ from workstation.keys.identity import (
     fingerprint,
     format_fingerprint,
 )
+from workstation.progress import Progress, checked
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +87,7 @@ IMPORTED_ACTION = "import.completed"
 AGE_MAGIC = b"age-encryption.org/v1\n"
 MAX_AGE_HEADER = 64 * 1024
 MAX_PROBLEMS_SHOWN = 5
+_REPORT_EVERY = 16 << 20  # decrypting: a progress step per 16 MiB read
 _SHA256 = re.compile(r"\A[0-9a-f]{64}\Z")
 _HEX128 = re.compile(r"\A[0-9a-f]{128}\Z")
 _UTC = re.compile(r"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z\Z")
@@ -170,18 +177,35 @@ class Decrypted:
 
 
 class _HashingReader(io.RawIOBase):
-    """Reads a file for pyrage and hashes every byte that passes."""
+    """Reads a file for pyrage and hashes every byte that passes, reporting progress.
 
-    def __init__(self, source: io.BufferedReader) -> None:
+    A cancel raised from the progress step reaches pyrage as a read error; it is kept in
+    ``failure`` and raised again once pyrage gives up.
+    """
+
+    def __init__(
+        self, source: io.BufferedReader, progress: Progress | None = None, total: int = 0
+    ) -> None:
         super().__init__()
         self._source = source
+        self._progress = checked(progress)
+        self._total = total
+        self._reported = 0
         self.sha256 = hashlib.sha256()
         self.size = 0
+        self.failure: BaseException | None = None
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
+        if self.size - self._reported >= _REPORT_EVERY:
+            self._reported = self.size
+            try:
+                self._progress.step("Decrypting the transfer", self.size, self._total)
+            except BaseException as exc:
+                self.failure = exc
+                raise
         count = self._source.readinto(buffer)
         if count:
             view = memoryview(buffer)[:count]
@@ -202,8 +226,10 @@ def decrypt_file(
     transfer_passphrase: Callable[[], str] | None,
     own: WorkstationIdentity | None,
     limits: Limits = Limits(),
+    progress: Progress | None = None,
 ) -> Decrypted:
     """Decrypt a transfer file into memory; TransferRejected with a plain reason."""
+    steps = checked(progress)
     try:
         size = path.stat().st_size
         if size > limits.max_file_bytes:
@@ -214,9 +240,14 @@ def decrypt_file(
         with path.open("rb") as handle:
             header = read_age_header(handle.read(MAX_AGE_HEADER), limits)
             handle.seek(0)
+            steps.step("Decrypting the transfer", 0, size)
             if header.kind == fmt.BY_PASSPHRASE:
-                return _decrypt_passphrase(handle.read(), header, transfer_passphrase)
-            return _decrypt_recipients(handle, header, unlock, own)
+                decrypted = _decrypt_passphrase(handle.read(), header, transfer_passphrase)
+            else:
+                reader = _HashingReader(handle, steps, size)
+                decrypted = _decrypt_recipients(reader, header, unlock, own)
+        steps.step("Decrypting the transfer", size, size)
+        return decrypted
     except OSError as exc:
         raise TransferRejected(f"The transfer file {path} cannot be read: {exc.strerror}.") from exc
 
@@ -236,7 +267,7 @@ def _decrypt_passphrase(
 
 
 def _decrypt_recipients(
-    handle: io.BufferedReader,
+    reader: _HashingReader,
     header: AgeHeader,
     unlock: Callable[[], UnlockedIdentity] | None,
     own: WorkstationIdentity | None,
@@ -247,10 +278,14 @@ def _decrypt_recipients(
             "yet: it cannot be addressed to it. `keys show` makes them."
         )
     identity = unlock()
-    reader, plaintext = _HashingReader(handle), io.BytesIO()
+    plaintext = io.BytesIO()
     try:
         pyrage.decrypt_io(reader, plaintext, [identity.age_identity])
-    except (pyrage.DecryptError, OSError) as exc:
+    except Exception as exc:
+        if reader.failure is not None:
+            raise reader.failure from None  # a cancel, not damage
+        if not isinstance(exc, pyrage.DecryptError | OSError):
+            raise
         # pyrage reports a failed payload chunk (altered or cut off) as a bare OSError.
         raise _decrypt_problem(str(exc), header, own) from exc
     reader.drain()
@@ -926,9 +961,13 @@ class _Fields:
 # -- 5b. verifying the contents ----------------------------------------------------------
 
 
-def verify_contents(bundle: SignedBundle, contents: Contents) -> list[str]:
-    """Check the records against each other and the audit log; what was verified, or reject."""
-    checker = _Checker(bundle, contents)
+def verify_contents(
+    bundle: SignedBundle, contents: Contents, *, progress: Progress | None = None
+) -> list[str]:
+    """Check the records against each other and the audit log; what was verified, or reject.
+
+    progress gets a step per exhibit verified."""
+    checker = _Checker(bundle, contents, checked(progress))
     checker.run()
     if checker.problems:
         shown = "; ".join(checker.problems[:MAX_PROBLEMS_SHOWN])
@@ -939,9 +978,10 @@ def verify_contents(bundle: SignedBundle, contents: Contents) -> list[str]:
 
 
 class _Checker:
-    def __init__(self, bundle: SignedBundle, contents: Contents) -> None:
+    def __init__(self, bundle: SignedBundle, contents: Contents, progress: Progress) -> None:
         self.bundle = bundle
         self.contents = contents
+        self.progress = progress
         self.problems: list[str] = []
         self.verified: list[str] = []
 
@@ -999,7 +1039,11 @@ class _Checker:
         if len(set(numbers)) != len(numbers):
             self.problems.append("an exhibit is in the transfer twice")
         stamps = 0
-        for item in self.contents.items:
+        items = self.contents.items
+        for number, item in enumerate(items):
+            self.progress.step(
+                f"Verifying exhibit {number + 1} of {len(items)}", number, len(items)
+            )
             report = verify_item(item.control_number, item.manifest, item.artifacts)
             names = [artifact.name for artifact in item.artifacts]
             if len(set(names)) != len(names):
@@ -1122,6 +1166,9 @@ class Target:
     officer: str = ""
     kdf: KdfParams | None = None  # a new case's key derivation; tests pass a cheap one
     allow_weak_kdf: bool = False
+    # The case already open (in the window): added to through its own connection, so its
+    # passphrase is not asked again. path and passphrase are then not used.
+    case: Case | None = None
 
 
 @dataclass
@@ -1183,8 +1230,14 @@ def import_transfer(
     transfer_passphrase: Callable[[], str] | None = None,
     trust_unknown: bool = False,
     limits: Limits = Limits(),
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Verify a transfer completely, then add it to the target case. See the module's steps."""
+    """Verify a transfer completely, then add it to the target case. See the module's steps.
+
+    progress: steps while decrypting (bytes), verifying and adding (exhibits); a cancel
+    (OperationCancelled) leaves the target as a failure would: nothing added.
+    """
+    steps = checked(progress)
     _check_target(target)
     decrypted = decrypt_file(
         transfer_file,
@@ -1192,7 +1245,9 @@ def import_transfer(
         transfer_passphrase=transfer_passphrase,
         own=keys.own,
         limits=limits,
+        progress=steps,
     )
+    steps.step("Checking the bundle and its signature", 0, 0)
     bundle = parse_bundle(decrypted.plaintext, limits)
     sender = check_sender(bundle, own=keys.own, partners=keys.partners, trust_unknown=trust_unknown)
     check_addressing(bundle, decrypted.header, keys.own)
@@ -1201,9 +1256,10 @@ def import_transfer(
         f"signature: by {sender.describe()}",
         f"transfer file: SHA-256 {decrypted.sha256}, {len(bundle.members) + 2} bundle files "
         "match the signed manifest",
-        *verify_contents(bundle, contents),
+        *verify_contents(bundle, contents, progress=steps),
     ]
-    merge = _Merge(bundle, contents, sender, decrypted)
+    merge = _Merge(bundle, contents, sender, decrypted, steps)
+    steps.step("Adding to the case", 0, len(contents.items))
     case_id = _apply(target, merge, contents)
     report = ImportReport(
         target=target.path,
@@ -1237,6 +1293,8 @@ def _check_target(target: Target) -> None:
         if not target.passphrase:
             raise TransferRejected("The new case's passphrase must not be empty.")
         return
+    if target.case is not None:
+        return  # open, so unlocked
     slot_path, _ = layout.locate(path)
     key = keyslot.unlock(layout.read_slot(slot_path), target.passphrase)
     key[:] = bytes(len(key))
@@ -1254,6 +1312,10 @@ def _apply(target: Target, merge: _Merge, contents: Contents) -> str:
 
 
 def _apply_to_case(target: Target, merge: _Merge, contents: Contents) -> str:
+    merge.progress.check()  # the last moment a cancel leaves the target untouched
+    if target.case is not None:
+        target.case.run_import(merge.apply)
+        return target.case.case_id
     if not target.new:
         with Case.open(target.path, target.passphrase, officer=target.officer) as case:
             case.run_import(merge.apply)
@@ -1296,12 +1358,18 @@ class _Merge:
     """Adds what the target lacks, with its audit events; counts what was already there."""
 
     def __init__(
-        self, bundle: SignedBundle, contents: Contents, sender: Sender, decrypted: Decrypted
+        self,
+        bundle: SignedBundle,
+        contents: Contents,
+        sender: Sender,
+        decrypted: Decrypted,
+        progress: Progress | None = None,
     ) -> None:
         self.bundle = bundle
         self.contents = contents
         self.sender = sender
         self.decrypted = decrypted
+        self.progress = checked(progress)
         self.added: dict[str, int] = {}
         self.present: dict[str, int] = {}
         self.exhibit_log: list[dict[str, JsonValue]] = []
@@ -1331,6 +1399,9 @@ class _Merge:
         self._contacts(conn, actor, persona_ids)
         self._notes(conn, actor)
         audit.append(conn, IMPORTED_ACTION, actor, self._completed())
+        # Inside the transaction: a cancel here still takes everything back.
+        items = len(self.contents.items)
+        self.progress.step("The transfer is imported", items, items)
 
     # personas --------------------------------------------------------------------------
 
@@ -1368,7 +1439,9 @@ class _Merge:
     # evidence and timestamps -----------------------------------------------------------
 
     def _evidence(self, conn: Connection, actor: str) -> None:
-        for item in self.contents.items:
+        items = self.contents.items
+        for number, item in enumerate(items):
+            self.progress.step(f"Adding exhibit {number + 1} of {len(items)}", number, len(items))
             row = conn.execute(
                 "SELECT id FROM evidence_item WHERE control_number = ?", (item.control_number,)
             ).fetchone()

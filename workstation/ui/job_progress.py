@@ -10,7 +10,6 @@ at once through `WatchedProgress.when_cancelled`.
 
 from __future__ import annotations
 
-import inspect
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -199,26 +198,6 @@ def status_bar_of(host: QObject | None) -> QStatusBar | None:
             return host.statusBar()
         host = host.parent()
     return None
-
-
-def accepts_progress(function: Callable[..., Any]) -> bool:
-    """Whether a core function takes the optional progress= keyword (added job by job)."""
-    try:
-        parameters = inspect.signature(function).parameters
-    except (TypeError, ValueError):
-        return False
-    return "progress" in parameters
-
-
-def call_with_progress(
-    function: Callable[..., T], *args: Any, progress: Progress, **kwargs: Any
-) -> T:
-    """function(*args, **kwargs), handing it progress when it takes one."""
-    if accepts_progress(function):
-        kwargs["progress"] = progress
-    else:
-        progress.check()  # at least stop here when the officer cancelled already
-    return function(*args, **kwargs)
 
 
 def run_job(

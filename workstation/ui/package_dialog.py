@@ -50,7 +50,6 @@ from workstation.ui.i18n import translate
 from workstation.ui.job_progress import (
     JobProgress,
     WatchedProgress,
-    call_with_progress,
     status_bar_of,
 )
 from workstation.ui.pdf_bridge import PdfBridge
@@ -335,9 +334,7 @@ class PackageExport(QObject):
                 officer=officer,
             )
             try:
-                return call_with_progress(
-                    build_package, case, out_dir, request, tools, progress=progress
-                )
+                return build_package(case, out_dir, request, tools, progress=progress)
             except BaseException:
                 output.discard()
                 raise

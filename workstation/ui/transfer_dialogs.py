@@ -53,7 +53,6 @@ from workstation.ui.i18n import translate
 from workstation.ui.job_progress import (
     JobProgress,
     WatchedProgress,
-    call_with_progress,
     status_bar_of,
 )
 from workstation.ui.passphrase_prompt import MIN_NEW_PASSPHRASE, PassphrasePrompt, secret_field
@@ -439,9 +438,7 @@ class TransferExport(_Job):
             progress.step(translate("TransferDialogs", "Unlocking this workstation's keys…"))
             sender = identity.ensure_unlocked(prompt.keys_source())
             progress.step(translate("TransferDialogs", "Writing the encrypted transfer…"))
-            return call_with_progress(
-                export_transfer, case, out, sender, encryption, scope, progress=progress
-            )
+            return export_transfer(case, out, sender, encryption, scope, progress=progress)
 
         def done(summary: ExportSummary) -> None:
             self.running = None
@@ -538,9 +535,6 @@ class ImportDialog(QDialog):
         )
         self.into_open.setAccessibleName(translate("TransferDialogs", "Import into the open case"))
         self.into_open.setEnabled(open_case is not None)
-        self.open_passphrase = secret_field(
-            translate("TransferDialogs", "Passphrase of the open case")
-        )
         self.into_new = QRadioButton(translate("TransferDialogs", "Into a new case"))
         self.into_new.setAccessibleName(translate("TransferDialogs", "Import into a new case"))
         self.new_path = QLineEdit(str(new_case_folder / "imported.case"))
@@ -580,9 +574,6 @@ class ImportDialog(QDialog):
         target = QGroupBox(translate("TransferDialogs", "Add it"))
         target_form = QFormLayout(target)
         target_form.addRow(self.into_open)
-        target_form.addRow(
-            translate("TransferDialogs", "Passphrase of the open case"), self.open_passphrase
-        )
         target_form.addRow(self.into_new)
         target_form.addRow(
             translate("TransferDialogs", "New case folder"), _path_row(self.new_path, new_browse)
@@ -607,7 +598,6 @@ class ImportDialog(QDialog):
 
     def _sync(self) -> None:
         into_new = self.into_new.isChecked()
-        self.open_passphrase.setEnabled(not into_new)
         for widget in (self.new_path, self.new_passphrase, self.new_repeat):
             widget.setEnabled(into_new)
 
@@ -636,11 +626,12 @@ class ImportDialog(QDialog):
     def transfer_file(self) -> Path:
         return Path(self.file.text().strip()).expanduser()
 
-    def target(self, officer: str, open_case_path: Path | None) -> Target:
-        if self.into_new.isChecked() or open_case_path is None:
+    def target(self, officer: str, open_case: Case | None) -> Target:
+        if self.into_new.isChecked() or open_case is None:
             path = Path(self.new_path.text().strip()).expanduser()
             return Target(path, self.new_passphrase.text(), True, officer)
-        return Target(open_case_path, self.open_passphrase.text(), False, officer)
+        # The open case is added to as it is: its passphrase was given when it was opened.
+        return Target(open_case.path, "", False, officer, case=open_case)
 
     def problem(self) -> str:
         if not self.file.text().strip():
@@ -650,11 +641,7 @@ class ImportDialog(QDialog):
                 file=self.transfer_file()
             )
         if not self.into_new.isChecked():
-            return (
-                ""
-                if self.open_passphrase.text()
-                else translate("TransferDialogs", "Type the open case's passphrase.")
-            )
+            return ""
         return self._new_case_problem()
 
     def _new_case_problem(self) -> str:
@@ -708,11 +695,10 @@ class TransferImport(_Job):
             new_case_folder=self._cases_folder(),
             parent=self._window,
         )
-        open_path = case.path if case is not None else None
         dialog.accepted.connect(
             lambda: self.start(
                 dialog.transfer_file(),
-                dialog.target(self._officer(), open_path),
+                dialog.target(self._officer(), case),
                 trust_unknown=dialog.trust_unknown.isChecked(),
             )
         )
@@ -736,8 +722,7 @@ class TransferImport(_Job):
                 (lambda: identity.unlock(prompt.keys_source())) if own is not None else None,
             )
             try:
-                report: ImportReport = call_with_progress(
-                    run_import,
+                report: ImportReport = run_import(
                     transfer,
                     target,
                     keys,
