@@ -83,7 +83,7 @@ def test_the_route_start_up_shows_how_far_it_got_and_can_be_stopped(  # type: ig
     qtbot.waitUntil(lambda: window.route_indicator.property("state") == "down")
 
 
-def test_the_start_up_strip_goes_once_the_route_is_ready(  # type: ignore[no-untyped-def]
+def test_the_start_up_strip_goes_once_the_route_is_ready(
     window: MainWindow, socks_proxy: Microsocks
 ) -> None:
     window.apply_route(socks_proxy.url)
