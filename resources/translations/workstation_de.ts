@@ -1653,6 +1653,10 @@ Kontrollnummer {control}</translation>
         <translation>Kontrollnummer {number}: {status}</translation>
     </message>
     <message>
+        <source>Snapshot cancelled; nothing was sealed.</source>
+        <translation>Seitensicherung abgebrochen; nichts wurde versiegelt.</translation>
+    </message>
+    <message>
         <source>Snapshot failed: {reason}</source>
         <translation>Seitensicherung fehlgeschlagen: {reason}</translation>
     </message>
@@ -2589,6 +2593,45 @@ Kontrollnummer {control}</translation>
     <message>
         <source>Shortcut list</source>
         <translation>Liste der Tastenkürzel</translation>
+    </message>
+</context>
+<context>
+    <name>SnapshotProgress</name>
+    <message>
+        <source>Scrolling through the page…</source>
+        <translation>Die Seite wird einmal durchgeblättert…</translation>
+    </message>
+    <message>
+        <source>Taking the screenshot…</source>
+        <translation>Das Bildschirmfoto wird aufgenommen…</translation>
+    </message>
+    <message>
+        <source>Saving the page&apos;s HTML…</source>
+        <translation>Das HTML der Seite wird gesichert…</translation>
+    </message>
+    <message>
+        <source>Saving the visible text…</source>
+        <translation>Der sichtbare Text wird gesichert…</translation>
+    </message>
+    <message>
+        <source>Printing the page to PDF…</source>
+        <translation>Die Seite wird als PDF gedruckt…</translation>
+    </message>
+    <message>
+        <source>Saving the page as MHTML…</source>
+        <translation>Die Seite wird als MHTML gesichert…</translation>
+    </message>
+    <message>
+        <source>Finishing the snapshot…</source>
+        <translation>Die Seitensicherung wird abgeschlossen…</translation>
+    </message>
+    <message>
+        <source>Taking a snapshot…</source>
+        <translation>Die Seite wird gesichert…</translation>
+    </message>
+    <message>
+        <source>Snapshot</source>
+        <translation>Seitensicherung</translation>
     </message>
 </context>
 <context>

@@ -148,6 +148,18 @@ def png_bytes(image: QImage) -> bytes:
     return bytes(array.data())
 
 
+# What each step does, as a key the window turns into words (in the officer's language).
+STAGES = {
+    "_walk_page": "walk",  # scrolling through once, so lazily loaded parts appear
+    "_measure_page": "screenshot",
+    "_take_dom": "dom",
+    "_take_text": "text",
+    "_take_pdf": "pdf",
+    "_take_mhtml": "mhtml",
+    "_complete": "finishing",
+}
+
+
 class _Tiles:
     """A tall page's screenshot, painted tile by tile at the offsets the page scrolled to."""
 
@@ -181,6 +193,8 @@ class SnapshotJob(QObject):
 
     finished = Signal(object, object)  # CapturedPage without PNG bytes, QImage to encode
     failed = Signal(str)
+    # stage (a key of STAGES), units done, units in all: for a progress bar while it runs
+    progressed = Signal(str, int, int)
 
     def __init__(
         self,
@@ -226,6 +240,8 @@ class SnapshotJob(QObject):
             self._take_mhtml,
             self._complete,
         ]
+        self._units_done, self._units = 0, len(self._steps)
+        self._watching_downloads = False
         self._timeout = QTimer(self)
         self._timeout.setSingleShot(True)
         self._timeout.timeout.connect(
@@ -245,11 +261,20 @@ class SnapshotJob(QObject):
             "sealed (capture it again once it has settled)"
         )
 
+    def cancel(self) -> None:
+        """Stop at once (the officer asked): the view is restored, nothing is sealed."""
+        self._fail("the snapshot was cancelled; nothing was sealed")
+
     def _advance(self) -> None:
         if not self._done:
             step = self._steps.pop(0)
             log.debug("snapshot step: %s", step.__name__)
+            self._report(STAGES[step.__name__])
+            self._units_done += 1
             step()
+
+    def _report(self, stage: str) -> None:
+        self.progressed.emit(stage, self._units_done, self._units)
 
     # -- scripts that report back ------------------------------------------------
 
@@ -321,6 +346,7 @@ class SnapshotJob(QObject):
         canvas = QImage(width, height, QImage.Format.Format_RGB32)
         canvas.fill(0xFFFFFF)
         self._tiles = _Tiles(canvas)
+        self._units += -(-height // TILE_HEIGHT) - 1  # a unit per tile instead of one grab
         self._view.resize(QSize(width, TILE_HEIGHT))
         self._next_tile()
 
@@ -351,6 +377,8 @@ class SnapshotJob(QObject):
         if not tiles.paint(image, top):
             self._finish_tiles()
             return
+        self._units_done += 1
+        self._report("screenshot")
         self._next_tile()
 
     def _finish_tiles(self) -> None:
@@ -404,6 +432,7 @@ class SnapshotJob(QObject):
             return
         self._mhtml_path = directory / f"snapshot-{os.getpid()}-{id(self)}.mhtml"
         self._page.profile().downloadRequested.connect(self._on_download)
+        self._watching_downloads = True
         self._page.save(
             str(self._mhtml_path), QWebEngineDownloadRequest.SavePageFormat.MimeHtmlSaveFormat
         )
@@ -471,12 +500,14 @@ class SnapshotJob(QObject):
     def _finish(self, emit: Callable[[], None]) -> None:
         self._done = True
         self._timeout.stop()
-        for signal, slot in (
+        connected = [
             (self._page.tokenSeen, self._token_seen),
             (self._page.loadStarted, self._navigated_away),
-            (self._page.profile().downloadRequested, self._on_download),
-        ):
-            with contextlib.suppress(RuntimeError, TypeError):  # never connected
+        ]
+        if self._watching_downloads:  # only from the MHTML step on
+            connected.append((self._page.profile().downloadRequested, self._on_download))
+        for signal, slot in connected:
+            with contextlib.suppress(RuntimeError, TypeError):
                 signal.disconnect(slot)
         emit()
 

@@ -161,6 +161,21 @@ class JobProgress(QWidget):
         progress = self.progress
         run_in_background(lambda: work(progress), finished, failed, owner=owner)
 
+    def attach(self, host: QObject | None) -> None:
+        """Show this strip in host's status bar, for a job that reports through show_step."""
+        bar = status_bar_of(host)
+        if bar is not None:
+            bar.addPermanentWidget(self)
+            self.show()
+
+    def detach(self, host: QObject | None) -> None:
+        """The job ended: the strip goes."""
+        self._remove(status_bar_of(host))
+
+    def show_step(self, text: str, done: int, total: int) -> None:
+        if not self.progress.cancelled:
+            self._show(text, done, total)
+
     def _remove(self, bar: QStatusBar | None) -> None:
         if bar is not None:
             bar.removeWidget(self)

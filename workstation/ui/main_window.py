@@ -73,6 +73,7 @@ from workstation.ui.shortcuts import (
     ShortcutsDialog,
     assign_shortcuts,
 )
+from workstation.ui.snapshot_progress import SnapshotProgress
 from workstation.ui.theme import banner_style
 from workstation.ui.timestamper import Timestamper
 from workstation.ui.workers import run_in_background
@@ -143,6 +144,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.case: Case | None = None
         self._snapshot: SnapshotJob | None = None
+        self.snapshot_progress: SnapshotProgress | None = None
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 860)
         self.tabs = QTabWidget(self)
@@ -1089,6 +1091,7 @@ class MainWindow(QMainWindow):
         )
         job.finished.connect(self._captured)
         job.failed.connect(self._snapshot_failed)
+        self.snapshot_progress = SnapshotProgress(job, self)
         self._snapshot = job
         self._snapshot_persona = tab.persona
         self.snapshot_action.setEnabled(False)
@@ -1165,7 +1168,15 @@ class MainWindow(QMainWindow):
     def _snapshot_failed(self, reason: str) -> None:
         self._snapshot = None
         self._update_case_state()
-        self._show_error(translate("MainWindow", "Snapshot failed: {reason}").format(reason=reason))
+        progress = self.snapshot_progress
+        if progress is not None and progress.cancelled:
+            self.statusBar().showMessage(
+                translate("MainWindow", "Snapshot cancelled; nothing was sealed."), 10000
+            )
+        else:
+            self._show_error(
+                translate("MainWindow", "Snapshot failed: {reason}").format(reason=reason)
+            )
         self.snapshotFailed.emit(reason)
 
     def _show_error(self, message: str) -> None:
