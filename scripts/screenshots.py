@@ -5,11 +5,13 @@
 
 The main window with a demo case (personas, contacts, a sealed page, an offline
 phone lookup) in a throwaway data directory, each dock pane, the first-run
-set-up (every page), the settings dialog (every tab), the new-case dialog and
-the shortcuts cheat sheet. Three sets:
+set-up (every page), the settings dialog (every tab), the new-case dialog, the
+shortcuts cheat sheet and the Case menu's package, disclosure copy, transfer, import
+and keys dialogs. Four sets:
 
 - light: NAME.png, the window at 1366×768 (a common office laptop), light theme;
 - dark: dark-NAME.png, the same in the dark theme;
+- de: de-NAME.png, the light set in German;
 - 4k: 4k-NAME.png, the window at 1920×1080 on a 3840×2160 screen at device pixel
   ratio 2. The offscreen platform fixes its screens and pixel ratio when the
   QApplication starts, so this set is drawn by a child process (QT_SCALE_FACTOR=2
@@ -51,11 +53,20 @@ from workstation.casefile import Case, ContactDraft, parse_counterpart  # noqa: 
 from workstation.evidence.snapshot import CapturedPage, SealContext, seal_page  # noqa: E402
 from workstation.route import RouteGate  # noqa: E402
 from workstation.settings import Settings  # noqa: E402
+from workstation.ui.choice_list import case_choices  # noqa: E402
 from workstation.ui.dialogs import NewCaseDialog  # noqa: E402
 from workstation.ui.first_run import FirstRunWizard  # noqa: E402
+from workstation.ui.i18n import install_translations, remove_translations  # noqa: E402
+from workstation.ui.keys_dialog import KeysDialog  # noqa: E402
 from workstation.ui.main_window import MainWindow  # noqa: E402
+from workstation.ui.package_dialog import PackageDialog  # noqa: E402
 from workstation.ui.settings_dialog import show_settings  # noqa: E402
 from workstation.ui.theme import temporary_theme  # noqa: E402
+from workstation.ui.transfer_dialogs import (  # noqa: E402
+    ImportDialog,
+    TransferExportDialog,
+    transfer_choices,
+)
 from workstation.version import tool_identity  # noqa: E402
 
 WINDOW_SIZE = (1366, 768)
@@ -63,7 +74,7 @@ SCALE_FACTOR = 2
 SCREEN_4K = (3840, 2160)  # device pixels; 1920×1080 logical at SCALE_FACTOR
 WINDOW_SIZE_4K = (SCREEN_4K[0] // SCALE_FACTOR, SCREEN_4K[1] // SCALE_FACTOR)
 CHILD_TIMEOUT_S = 180
-SETS = ("light", "dark", "4k")
+SETS = ("light", "dark", "de", "4k")
 WAIT_MS = 20_000
 DEMO_PASSPHRASE = "demo passphrase for screenshots"  # noqa: S105  (a throwaway demo case)
 DEMO_URL = "https://shop.example/offers/tablets"
@@ -249,6 +260,31 @@ def shoot_dialogs(shooter: Shooter, window: MainWindow) -> None:
     new_case.show()
     shooter.save("new-case", new_case)
     new_case.close()
+    shoot_case_outputs(shooter, window)
+
+
+def shoot_case_outputs(shooter: Shooter, window: MainWindow) -> None:
+    """The Case menu's package, disclosure copy, transfer, import and keys dialogs."""
+    case = window.case
+    assert case is not None
+    choices = case_choices(case)
+    folder = case.path.parent
+    dialogs: list[tuple[str, QWidget]] = [
+        ("package", PackageDialog(choices, redacted=False, preselected=[], folder=folder)),
+        ("disclosure", PackageDialog(choices, redacted=True, preselected=[], folder=folder)),
+        ("transfer", TransferExportDialog(transfer_choices(case), out=folder / "case.age")),
+        ("import", ImportDialog(open_case=case.path.name, new_case_folder=folder)),
+    ]
+    for name, dialog in dialogs:
+        dialog.setParent(window, dialog.windowFlags())
+        dialog.show()
+        shooter.save(name, dialog)
+        dialog.close()
+    keys = KeysDialog(window)
+    with waiting_for(keys.loaded):
+        keys.show()
+    shooter.save("keys", keys)
+    keys.close()
 
 
 def shoot_set(shooter: Shooter, window: MainWindow, prefix: str, theme: str) -> None:
@@ -267,8 +303,9 @@ def take_screenshots(
     *,
     sets: tuple[tuple[str, str], ...] = (("", "light"), ("dark-", "dark")),
     size: tuple[int, int] = WINDOW_SIZE,
+    language: str = "en",
 ) -> list[Path]:
-    """Open the demo window once and shoot each (prefix, theme) set of it."""
+    """Open the demo window once (in language) and shoot each (prefix, theme) set of it."""
     out_dir.mkdir(parents=True, exist_ok=True)
     shooter = Shooter(out_dir)
     with demo_home() as home:
@@ -276,6 +313,7 @@ def take_screenshots(
         gate.start()
         try:
             app_for(gate.port)
+            install_translations(language)  # before the window: texts are read when made
             window = open_demo_window(gate, home, size)
             try:
                 for prefix, theme in sets:
@@ -287,6 +325,7 @@ def take_screenshots(
                 window.deleteLater()
                 settle()
         finally:
+            remove_translations()
             gate.stop()
     return shooter.written
 
@@ -363,16 +402,20 @@ def headless_application(port: int) -> QApplication:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Save offscreen screenshots of the GUI.")
     parser.add_argument("out_dir", nargs="?", default=str(ROOT / "build" / "screenshots"))
-    parser.add_argument("--only", choices=SETS, help="one set: light, dark or 4k")
+    parser.add_argument("--only", choices=SETS, help="one set: light, dark, de (German) or 4k")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     out_dir = Path(args.out_dir).resolve()
     if args.only == "4k":
         written = shoot_4k_here(out_dir)
     else:
-        themes = {"light": ("", "light"), "dark": ("dark-", "dark")}
+        themes = {"light": ("", "light"), "dark": ("dark-", "dark")}  # "de": German, light
         chosen = tuple(themes[name] for name in themes if args.only in (None, name))
         written = take_screenshots(out_dir, headless_application, sets=chosen)
+        if args.only in (None, "de"):
+            written += take_screenshots(
+                out_dir, headless_application, sets=(("de-", "light"),), language="de"
+            )
         if args.only is None:
             written += shoot_4k_in_child(out_dir)
     for path in written:

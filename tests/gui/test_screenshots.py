@@ -1,5 +1,6 @@
 """`make screenshots` (scripts/screenshots.py) writes a PNG of the window, each pane and dialog:
-in the light theme at 1366×768, in the dark theme, and as on a 4K screen at pixel ratio 2."""
+in the light theme at 1366×768, in the dark theme, in German, and as on a 4K screen at pixel
+ratio 2."""
 
 import importlib.util
 import os
@@ -24,8 +25,14 @@ EXPECTED = [
     "settings-3",
     "shortcuts",
     "new-case",
+    "package",
+    "disclosure",
+    "transfer",
+    "import",
+    "keys",
 ]
-SETS = {"": (1366, 768), "dark-": (1366, 768), "4k-": (3840, 2160)}  # prefix: window pixels
+# prefix: window pixels
+SETS = {"": (1366, 768), "dark-": (1366, 768), "de-": (1366, 768), "4k-": (3840, 2160)}
 
 
 def load_script() -> ModuleType:
@@ -68,6 +75,9 @@ def test_screenshots_of_the_window_panes_and_dialogs(  # type: ignore[no-untyped
     top = range(2, 45, 3)
     light, dark = (QImage(str(out / f"{prefix}main-window.png")) for prefix in ("", "dark-"))
     assert mean_lightness(light, top) > 180 and mean_lightness(dark, top) < 90
+    # The German set is the same window in other words: its menu bar reads differently.
+    english, german = (QImage(str(out / f"{prefix}main-window.png")) for prefix in ("", "de-"))
+    assert english.copy(0, 0, 400, 20) != german.copy(0, 0, 400, 20)
     # The 4K set draws at twice the pixels: a dialog is twice as wide and tall.
     for dialog in ("first-run-1", "new-case"):
         small, large = (QImage(str(out / f"{prefix}{dialog}.png")) for prefix in ("", "4k-"))
