@@ -51,7 +51,25 @@ def ok_cancel(dialog: QDialog, on_ok: Callable[[], None]) -> QDialogButtonBox:
     return buttons
 
 
-class NewCaseDialog(QDialog):
+class CheckedDialog(QDialog):
+    """A form that says under it what is wrong, and closes on OK only once nothing is.
+
+    Subclasses set self.error (a label) and answer problem(); OK is wired to _check.
+    """
+
+    error: QLabel
+
+    def problem(self) -> str:
+        return ""
+
+    def _check(self) -> None:
+        problem = self.problem()
+        self.error.setText(problem)
+        if not problem:
+            self.accept()
+
+
+class NewCaseDialog(CheckedDialog):
     """Reference, location and a passphrase typed twice."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -124,12 +142,6 @@ class NewCaseDialog(QDialog):
             return translate("Dialogs", "{path} already exists.").format(path=self.case_path())
         return ""
 
-    def _check(self) -> None:
-        problem = self.problem()
-        self.error.setText(problem)
-        if not problem:
-            self.accept()
-
 
 class UnlockDialog(QDialog):
     """Asks for the passphrase of a case."""
@@ -156,7 +168,7 @@ class UnlockDialog(QDialog):
         form.addRow(ok_cancel(self, self.accept))
 
 
-class PassphraseChangeDialog(QDialog):
+class PassphraseChangeDialog(CheckedDialog):
     """Old passphrase, then the new one twice."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -181,12 +193,6 @@ class PassphraseChangeDialog(QDialog):
         if self.new.text() != self.repeat.text():
             return translate("Dialogs", "The two new passphrases differ.")
         return ""
-
-    def _check(self) -> None:
-        problem = self.problem()
-        self.error.setText(problem)
-        if not problem:
-            self.accept()
 
 
 class ProxyPasswordDialog(QDialog):

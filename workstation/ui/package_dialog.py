@@ -20,7 +20,6 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -46,6 +45,7 @@ from workstation.package import (
 )
 from workstation.package.build import archive_path
 from workstation.ui.choice_list import CaseChoices, CheckList, case_choices
+from workstation.ui.dialogs import CheckedDialog
 from workstation.ui.i18n import translate
 from workstation.ui.job_progress import (
     JobProgress,
@@ -65,7 +65,7 @@ STATUS_MS = 15000
 # -- the dialog ------------------------------------------------------------------------
 
 
-class PackageDialog(QDialog):
+class PackageDialog(CheckedDialog):
     """Where, which exhibits, archive and PDF; in the redacted variant, what to withhold."""
 
     def __init__(
@@ -222,12 +222,6 @@ class PackageDialog(QDialog):
                 "or export the evidence package instead.",
             )
         return ""
-
-    def _check(self) -> None:
-        problem = self.problem()
-        self.error.setText(problem)
-        if not problem:
-            self.accept()
 
 
 # -- running it ------------------------------------------------------------------------

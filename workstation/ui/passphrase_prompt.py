@@ -14,11 +14,12 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from workstation.errors import WorkstationError
 from workstation.keys.identity import PassphraseSource
 from workstation.progress import OperationCancelled
+from workstation.ui.dialogs import CheckedDialog
 from workstation.ui.gui_bridge import GuiBridge
 from workstation.ui.i18n import translate
 from workstation.ui.job_progress import WatchedProgress
@@ -35,7 +36,7 @@ def secret_field(name: str) -> QLineEdit:
     return field
 
 
-class PassphraseDialog(QDialog):
+class PassphraseDialog(CheckedDialog):
     """One passphrase, or a new one typed twice (confirm)."""
 
     def __init__(
@@ -81,12 +82,6 @@ class PassphraseDialog(QDialog):
         if text != self.repeat.text():
             return translate("PassphrasePrompt", "The two passphrases differ.")
         return ""
-
-    def _check(self) -> None:
-        problem = self.problem()
-        self.error.setText(problem)
-        if not problem:
-            self.accept()
 
 
 class PassphrasePrompt(GuiBridge):

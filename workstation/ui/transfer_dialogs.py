@@ -49,6 +49,7 @@ from workstation.keys import addressbook, identity
 from workstation.keys.addressbook import Partner
 from workstation.keys.identity import WorkstationIdentity, format_fingerprint
 from workstation.ui.choice_list import CaseChoices, CheckList, Choice, case_choices
+from workstation.ui.dialogs import CheckedDialog
 from workstation.ui.i18n import translate
 from workstation.ui.job_progress import (
     JobProgress,
@@ -141,7 +142,7 @@ def transfer_choices(case: Case) -> TransferChoices:
     return TransferChoices(case_choices(case), tuple(addressbook.load()), identity.load())
 
 
-class TransferExportDialog(QDialog):
+class TransferExportDialog(CheckedDialog):
     """To whom (partners or a passphrase), what (whole case or chosen parts), where."""
 
     def __init__(
@@ -332,12 +333,6 @@ class TransferExportDialog(QDialog):
             return str(exc)
         return ""
 
-    def _check(self) -> None:
-        problem = self.problem()
-        self.error.setText(problem)
-        if not problem:
-            self.accept()
-
 
 class _Job(QObject):
     """What export and import share: the window, the status bar, the result panel."""
@@ -509,7 +504,7 @@ class ImportRejected:
     reason: str
 
 
-class ImportDialog(QDialog):
+class ImportDialog(CheckedDialog):
     """Which file, into the open case or a new one, and whether to trust an unknown sender."""
 
     def __init__(
@@ -659,12 +654,6 @@ class ImportDialog(QDialog):
         if self.new_passphrase.text() != self.new_repeat.text():
             return translate("TransferDialogs", "The two passphrases differ.")
         return ""
-
-    def _check(self) -> None:
-        problem = self.problem()
-        self.error.setText(problem)
-        if not problem:
-            self.accept()
 
 
 class TransferImport(_Job):
