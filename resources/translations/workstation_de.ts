@@ -1662,6 +1662,17 @@ Kontrollnummer {control}</translation>
     </message>
 </context>
 <context>
+    <name>OutputJob</name>
+    <message>
+        <source>{job} cancelled; nothing was kept.</source>
+        <translation>{job} abgebrochen; es wurde nichts behalten.</translation>
+    </message>
+    <message>
+        <source>{job} did not finish; nothing usable was kept.</source>
+        <translation>{job} wurde nicht abgeschlossen; nichts Verwertbares wurde behalten.</translation>
+    </message>
+</context>
+<context>
     <name>PackageDialog</name>
     <message>
         <source>Redacted disclosure copy</source>
@@ -1798,14 +1809,6 @@ Kontrollnummer {control}</translation>
     <message>
         <source>{kind} written.</source>
         <translation>{kind} geschrieben.</translation>
-    </message>
-    <message>
-        <source>{job} cancelled; nothing was kept.</source>
-        <translation>{job} abgebrochen; es wurde nichts behalten.</translation>
-    </message>
-    <message>
-        <source>{job} was not made; nothing usable was kept.</source>
-        <translation>{job} wurde nicht erstellt; es wurde nichts Verwertbares behalten.</translation>
     </message>
     <message>
         <source>Archive</source>
@@ -2846,14 +2849,6 @@ Kontrollnummer {control}</translation>
     <message>
         <source>Choose a file name for the transfer.</source>
         <translation>Wählen Sie einen Dateinamen für die Übermittlung.</translation>
-    </message>
-    <message>
-        <source>{job} cancelled; nothing was kept.</source>
-        <translation>{job} abgebrochen; es wurde nichts behalten.</translation>
-    </message>
-    <message>
-        <source>{job} did not happen.</source>
-        <translation>{job} hat nicht stattgefunden.</translation>
     </message>
     <message>
         <source>Case transfer</source>

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialogButtonBox,
@@ -50,16 +50,14 @@ from workstation.ui.i18n import translate
 from workstation.ui.job_progress import (
     JobProgress,
     WatchedProgress,
-    status_bar_of,
 )
+from workstation.ui.output_job import OutputJob
 from workstation.ui.pdf_bridge import PdfBridge
-from workstation.ui.result_panel import ResultPanel, rows_text, show_result
+from workstation.ui.result_panel import rows_text
 from workstation.ui.theme import status_style
 from workstation.ui.workers import run_in_background
 
 log = logging.getLogger(__name__)
-
-STATUS_MS = 15000
 
 
 # -- the dialog ------------------------------------------------------------------------
@@ -260,21 +258,15 @@ class _Output:
                 child.unlink(missing_ok=True)
 
 
-class PackageExport(QObject):
+class PackageExport(OutputJob):
     """Asks (dialog), builds on a worker with progress and Cancel, shows the summary."""
 
     dialogShown = Signal(object)  # the PackageDialog
-    started = Signal(object)  # the JobProgress strip
     written = Signal(object)  # PackageSummary
-    failed = Signal(str)
-    cancelled = Signal(str)
 
     def __init__(self, window: QWidget, officer: Callable[[], str]) -> None:
         super().__init__(window)
-        self._window = window
         self._officer = officer
-        self.last_panel: ResultPanel | None = None
-        self.running: JobProgress | None = None
 
     def ask(self, case: Case, preselected: Sequence[int], *, redacted: bool) -> None:
         """Read what the case offers (worker), then open the dialog (not blocking)."""
@@ -370,35 +362,8 @@ class PackageExport(QObject):
             if summary.problems
             else translate("PackageDialog", "{kind} written.").format(kind=kind)
         )
-        self.last_panel = show_result(
-            self._window, kind, heading, summary_text(summary), problem=bool(summary.problems)
-        )
+        self._panel(kind, heading, summary_text(summary), problem=bool(summary.problems))
         self.written.emit(summary)
-
-    def _stopped(self, title: str, message: str, cancelled: bool) -> None:
-        if cancelled:
-            text = translate("PackageDialog", "{job} cancelled; nothing was kept.").format(
-                job=title
-            )
-            self._status(text)
-            self.cancelled.emit(text)
-            return
-        self._status(message)
-        self.last_panel = show_result(
-            self._window,
-            title,
-            translate("PackageDialog", "{job} was not made; nothing usable was kept.").format(
-                job=title
-            ),
-            message,
-            problem=True,
-        )
-        self.failed.emit(message)
-
-    def _status(self, text: str) -> None:
-        bar = status_bar_of(self._window)
-        if bar is not None:
-            bar.showMessage(text, STATUS_MS)
 
 
 def summary_text(summary: PackageSummary) -> str:

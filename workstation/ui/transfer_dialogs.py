@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -54,16 +54,15 @@ from workstation.ui.i18n import translate
 from workstation.ui.job_progress import (
     JobProgress,
     WatchedProgress,
-    status_bar_of,
 )
+from workstation.ui.output_job import OutputJob
 from workstation.ui.passphrase_prompt import MIN_NEW_PASSPHRASE, PassphrasePrompt, secret_field
-from workstation.ui.result_panel import ResultPanel, rows_text, show_result
+from workstation.ui.result_panel import rows_text
 from workstation.ui.theme import status_style
 from workstation.ui.workers import run_in_background
 
 log = logging.getLogger(__name__)
 
-STATUS_MS = 15000
 TRANSFER_SUFFIX = ".age"
 
 
@@ -334,60 +333,15 @@ class TransferExportDialog(CheckedDialog):
         return ""
 
 
-class _Job(QObject):
-    """What export and import share: the window, the status bar, the result panel."""
+class _Job(OutputJob):
+    """Export and import: an output job that may ask passphrases while it runs."""
 
     passphraseAsked = Signal(object)  # a PassphraseDialog opened for the running job
-    started = Signal(object)  # the JobProgress strip
-    failed = Signal(str)
-    cancelled = Signal(str)
-
-    def __init__(self, window: QWidget) -> None:
-        super().__init__(window)
-        self._window = window
-        self.last_panel: ResultPanel | None = None
-        self.running: JobProgress | None = None
 
     def _prompt(self, strip: JobProgress) -> PassphrasePrompt:
         prompt = PassphrasePrompt(self._window, progress=strip.progress)
         prompt.asked.connect(self.passphraseAsked)
         return prompt
-
-    def _status(self, text: str) -> None:
-        bar = status_bar_of(self._window)
-        if bar is not None:
-            bar.showMessage(text, STATUS_MS)
-
-    def _panel(
-        self,
-        title: str,
-        heading: str,
-        details: str,
-        *,
-        problem: bool = False,
-        actions: Sequence[tuple[str, Callable[[], None]]] = (),
-    ) -> ResultPanel:
-        self.last_panel = show_result(
-            self._window, title, heading, details, problem=problem, actions=actions
-        )
-        return self.last_panel
-
-    def _stopped(self, title: str, message: str, cancelled: bool) -> None:
-        if cancelled:
-            text = translate("TransferDialogs", "{job} cancelled; nothing was kept.").format(
-                job=title
-            )
-            self._status(text)
-            self.cancelled.emit(text)
-            return
-        self._status(message)
-        self._panel(
-            title,
-            translate("TransferDialogs", "{job} did not happen.").format(job=title),
-            message,
-            problem=True,
-        )
-        self.failed.emit(message)
 
 
 class TransferExport(_Job):
