@@ -6,8 +6,8 @@
 The main window with a demo case (personas, contacts, a sealed page, an offline
 phone lookup) in a throwaway data directory, each dock pane, the first-run
 set-up (every page), the settings dialog (every tab), the new-case dialog, the
-shortcuts cheat sheet and the Case menu's package, disclosure copy, transfer, import
-and keys dialogs. Four sets:
+shortcuts cheat sheet and the Case menu's report, package, disclosure copy, transfer,
+import and keys dialogs. Four sets:
 
 - light: NAME.png, the window at 1366×768 (a common office laptop), light theme;
 - dark: dark-NAME.png, the same in the dark theme;
@@ -60,6 +60,7 @@ from workstation.ui.i18n import install_translations, remove_translations  # noq
 from workstation.ui.keys_dialog import KeysDialog  # noqa: E402
 from workstation.ui.main_window import MainWindow  # noqa: E402
 from workstation.ui.package_dialog import PackageDialog  # noqa: E402
+from workstation.ui.report_dialog import ReportDialog  # noqa: E402
 from workstation.ui.settings_dialog import show_settings  # noqa: E402
 from workstation.ui.theme import temporary_theme  # noqa: E402
 from workstation.ui.transfer_dialogs import (  # noqa: E402
@@ -270,6 +271,7 @@ def shoot_case_outputs(shooter: Shooter, window: MainWindow) -> None:
     choices = case_choices(case)
     folder = case.path.parent
     dialogs: list[tuple[str, QWidget]] = [
+        ("report", ReportDialog(choices, preselected=[], path=folder / "report.pdf")),
         ("package", PackageDialog(choices, redacted=False, preselected=[], folder=folder)),
         ("disclosure", PackageDialog(choices, redacted=True, preselected=[], folder=folder)),
         ("transfer", TransferExportDialog(transfer_choices(case), out=folder / "case.age")),

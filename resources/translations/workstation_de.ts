@@ -160,10 +160,6 @@
         <translation>Abschlussbericht</translation>
     </message>
     <message>
-        <source>PDF (*.pdf);;HTML (*.html)</source>
-        <translation>PDF-Dokument (*.pdf);;HTML-Seite (*.html)</translation>
-    </message>
-    <message>
         <source>The report&apos;s file name must end in .pdf or .html.</source>
         <translation>Der Dateiname des Berichts muss auf .pdf oder .html enden.</translation>
     </message>
@@ -2080,6 +2076,93 @@ Kontrollnummer {control}</translation>
     <message>
         <source>No personas yet.</source>
         <translation>Noch keine Legenden.</translation>
+    </message>
+</context>
+<context>
+    <name>ReportDialog</name>
+    <message>
+        <source>Final report</source>
+        <translation>Abschlussbericht</translation>
+    </message>
+    <message>
+        <source>Report file</source>
+        <translation>Berichtsdatei</translation>
+    </message>
+    <message>
+        <source>A new file ending in .pdf or .html; nothing is replaced</source>
+        <translation>Eine neue Datei mit der Endung .pdf oder .html; nichts wird ersetzt</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Choose the report file</source>
+        <translation>Berichtsdatei wählen</translation>
+    </message>
+    <message>
+        <source>Exhibits in the report</source>
+        <translation>Asservate im Bericht</translation>
+    </message>
+    <message>
+        <source>This case has no exhibits yet.</source>
+        <translation>Dieser Fall hat noch keine Asservate.</translation>
+    </message>
+    <message>
+        <source>Contact log in redacted form (time, persona, channel, direction and hash only)</source>
+        <translation>Kontaktprotokoll in geschwärzter Form (nur Zeit, Legende, Kanal, Richtung und Hash)</translation>
+    </message>
+    <message>
+        <source>Contact log in redacted form</source>
+        <translation>Kontaktprotokoll in geschwärzter Form</translation>
+    </message>
+    <message>
+        <source>Personas to withhold</source>
+        <translation>Zurückzuhaltende Legenden</translation>
+    </message>
+    <message>
+        <source>This case has no personas.</source>
+        <translation>Dieser Fall hat keine Legenden.</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Fehlerhinweis</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <source>Exhibits</source>
+        <translation>Asservate</translation>
+    </message>
+    <message>
+        <source>Withhold</source>
+        <translation>Zurückhalten</translation>
+    </message>
+    <message>
+        <source>Make the report</source>
+        <translation>Bericht erstellen</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf);;HTML (*.html)</source>
+        <translation>PDF-Dokument (*.pdf);;HTML-Seite (*.html)</translation>
+    </message>
+    <message>
+        <source>The report&apos;s file name must end in .pdf or .html.</source>
+        <translation>Der Dateiname des Berichts muss auf .pdf oder .html enden.</translation>
+    </message>
+    <message>
+        <source>{path} already exists; choose another name (nothing is replaced).</source>
+        <translation>{path} existiert bereits; bitte einen anderen Namen wählen (nichts wird ersetzt).</translation>
+    </message>
+    <message>
+        <source>The folder {folder} does not exist.</source>
+        <translation>Der Ordner {folder} existiert nicht.</translation>
+    </message>
+    <message>
+        <source>Tick at least one exhibit.</source>
+        <translation>Mindestens ein Asservat ankreuzen.</translation>
     </message>
 </context>
 <context>

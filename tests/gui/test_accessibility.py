@@ -45,6 +45,7 @@ from workstation.ui.page_menu import PageContext
 from workstation.ui.panes.contacts import ContactDialog
 from workstation.ui.panes.lookups import InfoItem, PivotItem
 from workstation.ui.panes.personas import PersonaDialog
+from workstation.ui.report_dialog import ReportDialog
 from workstation.ui.transfer_dialogs import ImportDialog, TransferExportDialog, transfer_choices
 
 CASE_NAME = "Fall-0412.case"
@@ -135,6 +136,7 @@ def _case_output_dialogs(window: MainWindow, tmp_path: Path) -> list[QWidget]:
     choices = case_choices(window.case)
     folder = tmp_path / "package"
     return [
+        ReportDialog(choices, preselected=[], path=folder / "report.pdf", parent=window),
         PackageDialog(choices, redacted=False, preselected=[], folder=folder, parent=window),
         PackageDialog(choices, redacted=True, preselected=[], folder=folder, parent=window),
         TransferExportDialog(transfer_choices(window.case), out=tmp_path / "t.age", parent=window),

@@ -25,6 +25,7 @@ EXPECTED = [
     "settings-3",
     "shortcuts",
     "new-case",
+    "report",
     "package",
     "disclosure",
     "transfer",

@@ -21,19 +21,22 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 from workstation.browser.pdf_render import screenshot_thumbnail
 from workstation.casefile import Case
 from workstation.errors import InputError
 from workstation.report import build_report, record_report
 from workstation.settings import default_officer
+from workstation.ui.choice_list import CaseChoices, case_choices
 from workstation.ui.i18n import translate
 from workstation.ui.job_progress import JobProgress, WatchedProgress, status_bar_of
 from workstation.ui.keys_dialog import KeysDialog
 from workstation.ui.package_dialog import PackageExport
 from workstation.ui.pdf_bridge import PdfBridge
+from workstation.ui.report_dialog import ReportDialog
 from workstation.ui.transfer_dialogs import TransferExport, TransferImport
+from workstation.ui.workers import run_in_background
 
 if TYPE_CHECKING:
     from workstation.ui.main_window import MainWindow
@@ -42,8 +45,8 @@ FILE_MODE = 0o600  # the report holds case data
 
 
 def write_new_file(path: Path, data: bytes) -> None:
-    """Write data to path, replacing what the officer chose to replace, owner-only."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    """Write data to a new file at path, owner-only; an existing file is never replaced."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:
         with os.fdopen(os.open(path, flags, FILE_MODE), "wb") as out:
             out.write(data)
@@ -70,22 +73,56 @@ class CaseOutputs(QObject):
     failed = Signal(str)
     cancelled = Signal(str)
     started = Signal(object)  # the JobProgress strip
+    dialogShown = Signal(object)  # the ReportDialog
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(
+        self, parent: QObject | None = None, *, officer: Callable[[], str] = default_officer
+    ) -> None:
         super().__init__(parent)
         self.running: JobProgress | None = None
+        self._officer = officer
 
     def ask_and_make_report(self, parent: QWidget, case: Case, item_ids: list[int] | None) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
-            parent,
-            translate("CaseOutputs", "Final report"),
-            str(Path.home() / "report.pdf"),
-            translate("CaseOutputs", "PDF (*.pdf);;HTML (*.html)"),
+        """Read what the case offers (worker), then the dialog (not blocking); OK makes it."""
+        preselected = list(item_ids or [])
+        run_in_background(
+            lambda: case_choices(case),
+            lambda choices: self._show_dialog(parent, case, choices, preselected),
+            self.failed.emit,
+            owner=self,
         )
-        if path:
-            self.make_report(case, Path(path), item_ids)
 
-    def make_report(self, case: Case, path: Path, item_ids: list[int] | None) -> None:
+    def _show_dialog(
+        self, parent: QWidget, case: Case, choices: CaseChoices, preselected: list[int]
+    ) -> None:
+        dialog = ReportDialog(
+            choices,
+            preselected=preselected,
+            path=Path.home() / f"{case.path.stem}-report.pdf",
+            parent=parent,
+        )
+        dialog.accepted.connect(
+            lambda: self.make_report(
+                case,
+                dialog.path(),
+                dialog.item_ids(),
+                redact_contacts=dialog.redact_contacts.isChecked(),
+                withheld_personas=dialog.withheld(),
+            )
+        )
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        self.dialogShown.emit(dialog)
+
+    def make_report(
+        self,
+        case: Case,
+        path: Path,
+        item_ids: list[int] | None,
+        *,
+        redact_contacts: bool = False,
+        withheld_personas: frozenset[str] = frozenset(),
+    ) -> None:
         """Write the report of case (the chosen exhibits, or all) to path (.pdf or .html)."""
         suffix = path.suffix.lower()
         if suffix not in {".pdf", ".html"}:
@@ -94,12 +131,19 @@ class CaseOutputs(QObject):
             )
             return
         strip = JobProgress(translate("CaseOutputs", "Final report"))
+        officer = self._officer()
         bridge = PdfBridge(self, progress=strip.progress) if suffix == ".pdf" else None
 
         def work(progress: WatchedProgress) -> str:
             progress.step(translate("CaseOutputs", "Gathering the report…"))
             report = build_report(
-                case, item_ids=item_ids, thumbnails=screenshot_thumbnail, record_in_audit=False
+                case,
+                item_ids=item_ids,
+                redact_contacts=redact_contacts,
+                withheld_personas=withheld_personas,
+                thumbnails=screenshot_thumbnail,
+                generated_by=officer,
+                record_in_audit=False,
             )
             data, kind = report.html, "html"
             if bridge is not None:

@@ -317,7 +317,7 @@ class MainWindow(QMainWindow):
             )
         )
         self.report_action.triggered.connect(self.make_report)
-        self.case_outputs = CaseOutputs(self)
+        self.case_outputs = CaseOutputs(self, officer=self._officer)
         self.case_outputs.progress.connect(lambda text: self.statusBar().showMessage(text))
         self.case_outputs.failed.connect(self._show_error)
         self.case_outputs.reportWritten.connect(
