@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE_DIR = ROOT / "workstation" / "ui"
+# The window, and the browser layer whose messages it shows (downloads, snapshot failures).
+SOURCE_DIRS = (ROOT / "workstation" / "ui", ROOT / "workstation" / "browser")
 TRANSLATIONS = ROOT / "resources" / "translations"
 BIN = Path(sys.executable).parent
 LUPDATE = BIN / "pyside6-lupdate"
@@ -51,8 +52,8 @@ CATALOGUES = (
 
 
 def sources() -> list[Path]:
-    """Every Python file of the window, in a stable order."""
-    return sorted(SOURCE_DIR.rglob("*.py"))
+    """Every Python file of the window and the browser layer, in a stable order."""
+    return sorted(path for folder in SOURCE_DIRS for path in folder.rglob("*.py"))
 
 
 def _run(command: list[str]) -> str:

@@ -654,6 +654,21 @@ Kontrollnummer {control}</translation>
     </message>
 </context>
 <context>
+    <name>Downloads</name>
+    <message>
+        <source>A page offered a file; open a case to keep downloads as evidence.</source>
+        <translation>Eine Seite bot eine Datei an; öffnen Sie einen Fall, um Downloads als Beweismittel zu sichern.</translation>
+    </message>
+    <message>
+        <source>A page offered a file, but this PC has no memory-backed storage to receive it without writing to disk; it was refused.</source>
+        <translation>Eine Seite bot eine Datei an, aber dieser PC hat keinen Arbeitsspeicher-Bereich, um sie ohne Schreiben auf die Festplatte anzunehmen; sie wurde abgelehnt.</translation>
+    </message>
+    <message>
+        <source>A download arrived after the case was closed; it was not kept.</source>
+        <translation>Ein Download kam an, nachdem der Fall geschlossen wurde; er wurde nicht behalten.</translation>
+    </message>
+</context>
+<context>
     <name>FirstRun</name>
     <message>
         <source>Who is working here</source>
@@ -2679,6 +2694,29 @@ Kontrollnummer {control}</translation>
     <message>
         <source>Shortcut list</source>
         <translation>Liste der Tastenkürzel</translation>
+    </message>
+</context>
+<context>
+    <name>Snapshot</name>
+    <message>
+        <source>the page did not finish rendering in time</source>
+        <translation>die Seite wurde nicht rechtzeitig fertig dargestellt</translation>
+    </message>
+    <message>
+        <source>the page navigated to another address while it was being captured; nothing was sealed (capture it again once it has settled)</source>
+        <translation>die Seite wechselte während der Sicherung zu einer anderen Adresse; nichts wurde versiegelt (sichern Sie sie erneut, sobald sie zur Ruhe gekommen ist)</translation>
+    </message>
+    <message>
+        <source>the snapshot was cancelled; nothing was sealed</source>
+        <translation>die Seitensicherung wurde abgebrochen; nichts wurde versiegelt</translation>
+    </message>
+    <message>
+        <source>the page could not be measured (is it still loading?)</source>
+        <translation>die Seite konnte nicht vermessen werden (lädt sie noch?)</translation>
+    </message>
+    <message>
+        <source>the page did not report where it scrolled to</source>
+        <translation>die Seite meldete nicht, wohin sie gescrollt hat</translation>
     </message>
 </context>
 <context>

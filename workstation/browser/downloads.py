@@ -13,7 +13,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWebEngineCore import QWebEngineDownloadRequest, QWebEngineProfile
 
 from workstation.casefile import Case
@@ -61,7 +61,11 @@ class DownloadKeeper(QObject):
         if self._case() is None:
             request.cancel()
             log.info("refused a download from %s: no case is open", host)
-            self.refused.emit("A page offered a file; open a case to keep downloads as evidence.")
+            self.refused.emit(
+                QCoreApplication.translate(
+                    "Downloads", "A page offered a file; open a case to keep downloads as evidence."
+                )
+            )
             return
         try:
             folder = volatile_dir() / f"download-{secrets.token_hex(8)}"
@@ -69,8 +73,11 @@ class DownloadKeeper(QObject):
         except OSError:
             request.cancel()
             self.refused.emit(
-                "A page offered a file, but this PC has no memory-backed storage to receive "
-                "it without writing to disk; it was refused."
+                QCoreApplication.translate(
+                    "Downloads",
+                    "A page offered a file, but this PC has no memory-backed storage to receive "
+                    "it without writing to disk; it was refused.",
+                )
             )
             return
         request.setDownloadDirectory(str(folder))
@@ -97,7 +104,11 @@ class DownloadKeeper(QObject):
         case = self._case()
         if case is None:
             shutil.rmtree(folder, ignore_errors=True)
-            self.failed.emit("A download arrived after the case was closed; it was not kept.")
+            self.failed.emit(
+                QCoreApplication.translate(
+                    "Downloads", "A download arrived after the case was closed; it was not kept."
+                )
+            )
             return
         # What Qt knows is read here; the file (up to the limit) is read on the worker.
         page = request.page()

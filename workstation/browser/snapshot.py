@@ -22,7 +22,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSize, QTimer, Signal
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QCoreApplication,
+    QIODevice,
+    QObject,
+    QSize,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QImage, QImageWriter, QPainter
 from PySide6.QtWebEngineCore import (
     QWebEngineDownloadRequest,
@@ -245,7 +254,9 @@ class SnapshotJob(QObject):
         self._timeout = QTimer(self)
         self._timeout.setSingleShot(True)
         self._timeout.timeout.connect(
-            lambda: self._fail("the page did not finish rendering in time")
+            lambda: self._fail(
+                QCoreApplication.translate("Snapshot", "the page did not finish rendering in time")
+            )
         )
 
     def start(self) -> None:
@@ -257,13 +268,18 @@ class SnapshotJob(QObject):
     def _navigated_away(self) -> None:
         # What was measured, walked and grabbed so far belongs to another page.
         self._fail(
-            "the page navigated to another address while it was being captured; nothing was "
-            "sealed (capture it again once it has settled)"
+            QCoreApplication.translate(
+                "Snapshot",
+                "the page navigated to another address while it was being captured; nothing "
+                "was sealed (capture it again once it has settled)",
+            )
         )
 
     def cancel(self) -> None:
         """Stop at once (the officer asked): the view is restored, nothing is sealed."""
-        self._fail("the snapshot was cancelled; nothing was sealed")
+        self._fail(
+            QCoreApplication.translate("Snapshot", "the snapshot was cancelled; nothing was sealed")
+        )
 
     def _advance(self) -> None:
         if not self._done:
@@ -305,7 +321,11 @@ class SnapshotJob(QObject):
             self._measure = json.loads(result)
             width, height = int(self._measure["width"]), int(self._measure["height"])
         except (TypeError, ValueError, KeyError):
-            self._fail("the page could not be measured (is it still loading?)")
+            self._fail(
+                QCoreApplication.translate(
+                    "Snapshot", "the page could not be measured (is it still loading?)"
+                )
+            )
             return
         if height > MAX_CAPTURE_HEIGHT:
             self._warnings.append(
@@ -363,7 +383,11 @@ class SnapshotJob(QObject):
         try:
             top = int(payload)
         except ValueError:
-            self._fail("the page did not report where it scrolled to")
+            self._fail(
+                QCoreApplication.translate(
+                    "Snapshot", "the page did not report where it scrolled to"
+                )
+            )
             return
         image = self._view.grab().toImage()
         self._attempts += 1
