@@ -1,10 +1,12 @@
 """The gate as recording proxy: TLS intercepted with the workstation's CA, the origin's
 certificate validated by the gate, every exchange handed to the evidence sink."""
 
+import contextlib
 import http.client
+import socket
 import ssl
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from cryptography import x509
@@ -239,4 +241,110 @@ def test_the_workstations_own_clients_get_raw_tunnels_even_when_the_gate_records
     assert fetched.peer_certificate is not None
     seen = x509.load_der_x509_certificate(fetched.peer_certificate)
     assert seen.issuer == test_ca.certificate.subject
+    assert recorded.exchanges == []
+
+
+class SocketServer:
+    """A loopback TCP server speaking a tiny protocol of its own, one client at a time."""
+
+    def __init__(self, serve: Callable[[socket.socket], None]) -> None:
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self._serve = serve
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        with contextlib.suppress(OSError):  # closed by stop()
+            while True:
+                client, _address = self._listener.accept()
+                with client:
+                    self._serve(client)
+
+    def stop(self) -> None:
+        self._listener.close()
+
+
+def websocket_upgrade(client: socket.socket) -> None:
+    """Answers a WebSocket handshake with 101, then echoes what follows."""
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += client.recv(4096)
+    client.sendall(
+        b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        b"Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n"
+    )
+    while data := client.recv(4096):
+        client.sendall(data)
+
+
+def echo(client: socket.socket) -> None:
+    while data := client.recv(4096):
+        client.sendall(data)
+
+
+def tunnel(gate_port: int, port: int) -> socket.socket:
+    """A CONNECT tunnel through the gate, as Chromium opens one for ws:// and wss://."""
+    sock = socket.create_connection(("127.0.0.1", gate_port), timeout=WAIT)
+    sock.sendall(f"CONNECT 127.0.0.1:{port} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+    assert read_head(sock).startswith(b"HTTP/1.1 200")
+    return sock
+
+
+def read_head(sock: socket.socket) -> bytes:
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = sock.recv(1)
+        assert chunk, head
+        head += chunk
+    return head
+
+
+def read_exactly(sock: socket.socket, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        assert chunk, data
+        data += chunk
+    return data
+
+
+def test_a_plain_websocket_on_any_port_is_tunnelled_and_its_handshake_recorded(
+    make_gate: GateFactory, socks_proxy: Microsocks, interception_ca: InterceptionCA
+) -> None:
+    """ws:// is plain HTTP in a CONNECT tunnel: the gate must not answer it with TLS."""
+    server = SocketServer(websocket_upgrade)
+    recorded = Recorded()
+    interception = Interception(interception_ca.server_context, origin_context(), recorded)
+    gate = make_gate(parse_route(socks_proxy.url), interception=interception)
+    try:
+        with tunnel(gate.port, server.port) as sock:
+            sock.sendall(
+                f"GET /chat HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nUpgrade: websocket\r\n"
+                "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                "Sec-WebSocket-Version: 13\r\n\r\n".encode()
+            )
+            assert read_head(sock).startswith(b"HTTP/1.1 101")
+            sock.sendall(b"\x81\x05hello")  # a frame, carried as it is after the switch
+            assert read_exactly(sock, 7) == b"\x81\x05hello"
+    finally:
+        server.stop()
+    (exchange,) = recorded.wait_for(1)
+    assert exchange.url == f"http://127.0.0.1:{server.port}/chat"
+    assert exchange.status == 101 and exchange.tls is None
+
+
+def test_a_tunnel_carrying_neither_tls_nor_http_is_piped_unrecorded(
+    make_gate: GateFactory, socks_proxy: Microsocks, interception_ca: InterceptionCA
+) -> None:
+    server = SocketServer(echo)
+    recorded = Recorded()
+    interception = Interception(interception_ca.server_context, origin_context(), recorded)
+    gate = make_gate(parse_route(socks_proxy.url), interception=interception)
+    try:
+        with tunnel(gate.port, server.port) as sock:
+            sock.sendall(b"\x00\x01binary protocol")
+            assert read_exactly(sock, 17) == b"\x00\x01binary protocol"
+    finally:
+        server.stop()
     assert recorded.exchanges == []

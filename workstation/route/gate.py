@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from workstation.errors import (
     DestinationUnreachable,
@@ -32,7 +32,7 @@ from workstation.errors import (
     RouteError,
     RouteUnavailable,
 )
-from workstation.route import http1
+from workstation.route import http1, sniff
 from workstation.route.exit_identity import ExitIdentity
 from workstation.route.hosts import is_local_destination, join_host_port
 from workstation.route.personas import (
@@ -47,7 +47,6 @@ from workstation.route.recording import (
     ExchangeRelay,
     Interception,
     base_url,
-    intercepts,
     tls_info,
 )
 from workstation.route.spec import RouteSpec
@@ -62,6 +61,7 @@ ALLOW_LOCAL_ENV = "WORKSTATION_ALLOW_LOCAL_DESTINATIONS"
 NO_ROUTE = "No route out is configured: nothing was sent."
 HEAD_TIMEOUT = 60.0  # a client that never finishes its headers is dropped
 LINGER_TIMEOUT = 2.0  # after an error answer, how long to swallow what the client still sends
+SNIFF_TIMEOUT = 3.0  # a tunnel whose client says nothing first (server speaks first) is piped
 LINGER_MAX_BYTES = 1 << 20
 CHUNK = 64 * 1024
 STOP_TIMEOUT = 10.0
@@ -596,16 +596,53 @@ class RouteGate:
         upstream = await self._open_or_refuse(connection, "CONNECT", shown, host, port)
         if upstream is None:
             return
+        interception = None if _wants_raw_tunnel(head) else self._interception
+        # The client's socket transport (a stream writer types it as write-only).
+        transport = cast(asyncio.Transport, connection.writer.transport)
+        if interception is not None:
+            # Nothing is read from the browser until its first bytes have said what the
+            # tunnel carries (TLS, plain HTTP such as ws://, or something else).
+            transport.pause_reading()
         connection.writer.write(http1.CONNECTION_ESTABLISHED)
         await connection.writer.drain()
-        interception = self._interception
-        if interception is not None and intercepts(port) and not _wants_raw_tunnel(head):
-            await self._intercept(connection, upstream, interception, host, port)
-            return
-        self._emit(
-            "CONNECT", shown, "forwarded", f"via {self._describe(connection)}", connection.persona
-        )
+        content = sniff.TunnelContent.OTHER
+        if interception is not None:
+            content = sniff.classify(await sniff.peek(transport, SNIFF_TIMEOUT))
+            if content is sniff.TunnelContent.TLS:
+                await self._intercept(connection, upstream, interception, host, port)
+                return  # (start_tls resumed reading)
+            transport.resume_reading()
+            if content is sniff.TunnelContent.HTTP:
+                await self._record_plain(connection, upstream, interception, host, port)
+                return
+        via = f"via {self._describe(connection)}"
+        if interception is not None:
+            via += f", not recorded ({content.value}: neither TLS nor HTTP)"
+        self._emit("CONNECT", shown, "forwarded", via, connection.persona)
         await self._relay(connection, upstream, answer_pending=False)
+
+    async def _record_plain(
+        self,
+        connection: _Connection,
+        upstream: Streams,
+        interception: Interception,
+        host: str,
+        port: int,
+    ) -> None:
+        """Plain HTTP inside a tunnel (a ws:// WebSocket on any port): recorded as such."""
+        via = f"via {self._describe(connection)}, recorded"
+        self._emit("CONNECT", join_host_port(host, port), "forwarded", via, connection.persona)
+        generation = connection.generation
+        await ExchangeRelay(
+            client=(connection.reader, connection.writer),
+            origin=upstream,
+            base_url=base_url("http", host, port),
+            persona=connection.persona,
+            sink=interception.sink,
+            max_body=interception.max_body,
+            tls=None,
+            guard=lambda: self._check_generation(generation),
+        ).run()
 
     async def _intercept(
         self,

@@ -28,7 +28,6 @@ log = logging.getLogger(__name__)
 CHUNK = 256 * 1024
 MAX_RECORDED_BODY = 64 * 1024 * 1024
 HEAD_TIMEOUT = 300.0  # an idle keep-alive connection is closed after this
-PLAIN_TUNNEL_PORTS = frozenset({80})
 
 
 def utc_now() -> str:
@@ -86,10 +85,6 @@ def origin_context(cafile: str | None = None) -> ssl.SSLContext:
     context = ssl.create_default_context(cafile=cafile)
     context.set_alpn_protocols(["http/1.1"])
     return context
-
-
-def intercepts(port: int) -> bool:
-    return port not in PLAIN_TUNNEL_PORTS
 
 
 def peer_chain(ssl_object: ssl.SSLObject | None) -> tuple[bytes, ...]:
