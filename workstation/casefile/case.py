@@ -791,12 +791,12 @@ class Case:
                 keyfile.set_remembered(self._slot_path, None)
         remember.delete_token(self.case_id)
 
-    # -- importing a transfer (casefile/importer.py holds the SQL) --------------------
+    # -- importing a transfer (casefile/importing/ holds the SQL) ---------------------
 
     def run_import(self, apply: Callable[[Connection, str], None]) -> None:
         """Run ``apply(connection, actor)`` in ONE write transaction: all of it, or nothing.
 
-        For casefile/importer.py, which inserts records with their original times
+        For casefile/importing/, which inserts records with their original times
         and audits each; a head is signed when due, as after any write.
         """
         with self._write() as conn:
