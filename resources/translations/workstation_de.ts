@@ -952,10 +952,6 @@ Kontrollnummer {control}</translation>
         <translation>Fingerabdruck mit dem Partner abgeglichen</translation>
     </message>
     <message>
-        <source>Problem</source>
-        <translation>Fehlerhinweis</translation>
-    </message>
-    <message>
         <source>Add partner</source>
         <translation>Partner hinzufügen</translation>
     </message>
@@ -1758,10 +1754,6 @@ Kontrollnummer {control}</translation>
         <translation>Keine Asservate.</translation>
     </message>
     <message>
-        <source>Problem</source>
-        <translation>Fehlerhinweis</translation>
-    </message>
-    <message>
         <source>Folder</source>
         <translation>Ordner</translation>
     </message>
@@ -1956,10 +1948,6 @@ Kontrollnummer {control}</translation>
         <translation>Passphrase wiederholen</translation>
     </message>
     <message>
-        <source>Problem</source>
-        <translation>Fehlerhinweis</translation>
-    </message>
-    <message>
         <source>Type the passphrase.</source>
         <translation>Geben Sie die Passphrase ein.</translation>
     </message>
@@ -2138,10 +2126,6 @@ Kontrollnummer {control}</translation>
     <message>
         <source>This case has no personas.</source>
         <translation>Dieser Fall hat keine Legenden.</translation>
-    </message>
-    <message>
-        <source>Problem</source>
-        <translation>Fehlerhinweis</translation>
     </message>
     <message>
         <source>File</source>
@@ -2767,10 +2751,6 @@ Kontrollnummer {control}</translation>
 </context>
 <context>
     <name>TransferDialogs</name>
-    <message>
-        <source>Problem</source>
-        <translation>Fehlerhinweis</translation>
-    </message>
     <message>
         <source>Case transfer (*.age);;All files (*)</source>
         <translation>Fallübermittlung (*.age);;Alle Dateien (*)</translation>

@@ -41,11 +41,18 @@ def commodity_label(commodity: Commodity) -> str:
     return translate("Dialogs", label) if label else str(commodity)
 
 
-def ok_cancel(dialog: QDialog, on_ok: Callable[[], None]) -> QDialogButtonBox:
-    """OK runs on_ok (which accepts when the form is right), Cancel rejects."""
+def ok_cancel(
+    dialog: QDialog, on_ok: Callable[[], None], ok_text: str | None = None
+) -> QDialogButtonBox:
+    """OK (or ok_text: what it does) runs on_ok, which accepts when the form is right;
+    Cancel rejects."""
     buttons = QDialogButtonBox(
         QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
     )
+    if ok_text is not None:
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(ok_text)
+        ok.setAccessibleName(ok_text)
     buttons.accepted.connect(on_ok)
     buttons.rejected.connect(dialog.reject)
     return buttons

@@ -40,6 +40,7 @@ from workstation.errors import InputError, WorkstationError
 from workstation.keys import addressbook, identity
 from workstation.keys.addressbook import Partner
 from workstation.keys.identity import KeyCard, WorkstationIdentity, format_fingerprint
+from workstation.ui.dialogs import error_label
 from workstation.ui.i18n import translate
 from workstation.ui.passphrase_prompt import PassphrasePrompt
 from workstation.ui.theme import status_style
@@ -359,10 +360,7 @@ class AddPartnerDialog(QDialog):
         self.compared.setAccessibleName(
             translate("KeysDialog", "Fingerprint compared with the partner")
         )
-        self.error = QLabel()
-        self.error.setStyleSheet(status_style("error"))
-        self.error.setWordWrap(True)
-        self.error.setAccessibleName(translate("KeysDialog", "Problem"))
+        self.error = error_label()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

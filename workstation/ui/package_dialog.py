@@ -20,7 +20,6 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -45,7 +44,7 @@ from workstation.package import (
 )
 from workstation.package.build import archive_path
 from workstation.ui.choice_list import CaseChoices, CheckList, case_choices
-from workstation.ui.dialogs import CheckedDialog
+from workstation.ui.dialogs import CheckedDialog, error_label, ok_cancel
 from workstation.ui.i18n import translate
 from workstation.ui.job_progress import (
     JobProgress,
@@ -54,7 +53,6 @@ from workstation.ui.job_progress import (
 from workstation.ui.output_job import OutputJob
 from workstation.ui.pdf_bridge import PdfBridge
 from workstation.ui.result_panel import rows_text
-from workstation.ui.theme import status_style
 from workstation.ui.workers import run_in_background
 
 log = logging.getLogger(__name__)
@@ -128,10 +126,7 @@ class PackageDialog(CheckedDialog):
             choices.exhibits,
             empty_text=translate("PackageDialog", "No exhibits."),
         )
-        self.error = QLabel()
-        self.error.setStyleSheet(status_style("error"))
-        self.error.setWordWrap(True)
-        self.error.setAccessibleName(translate("PackageDialog", "Problem"))
+        self.error = error_label()
         self._lay_out(browse, redacted)
 
     def _lay_out(self, browse: QPushButton, redacted: bool) -> None:
@@ -164,15 +159,7 @@ class PackageDialog(CheckedDialog):
             inner.addRow(translate("PackageDialog", "Exhibits"), self.withhold_exhibits)
             layout.addWidget(group)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(translate("PackageDialog", "Export"))
-        ok.setAccessibleName(translate("PackageDialog", "Export"))
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self, self._check, translate("PackageDialog", "Export")))
 
     def _browse(self) -> None:
         chosen = QFileDialog.getExistingDirectory(

@@ -14,16 +14,15 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
 from workstation.errors import WorkstationError
 from workstation.keys.identity import PassphraseSource
 from workstation.progress import OperationCancelled
-from workstation.ui.dialogs import CheckedDialog
+from workstation.ui.dialogs import CheckedDialog, error_label, ok_cancel
 from workstation.ui.gui_bridge import GuiBridge
 from workstation.ui.i18n import translate
 from workstation.ui.job_progress import WatchedProgress
-from workstation.ui.theme import status_style
 
 MIN_NEW_PASSPHRASE = 8
 ANSWER_TIMEOUT_S = 1800.0  # the officer may have to look the passphrase up
@@ -50,10 +49,7 @@ class PassphraseDialog(CheckedDialog):
         self.repeat = (
             secret_field(translate("PassphrasePrompt", "Repeat passphrase")) if confirm else None
         )
-        self.error = QLabel()
-        self.error.setStyleSheet(status_style("error"))
-        self.error.setWordWrap(True)
-        self.error.setAccessibleName(translate("PassphrasePrompt", "Problem"))
+        self.error = error_label()
         form = QFormLayout(self)
         explanation = QLabel(prompt)
         explanation.setWordWrap(True)
@@ -62,12 +58,7 @@ class PassphraseDialog(CheckedDialog):
         if self.repeat is not None:
             form.addRow(translate("PassphrasePrompt", "Repeat passphrase"), self.repeat)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self, self._check))
 
     def problem(self) -> str:
         text = self.passphrase.text()

@@ -6,11 +6,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -18,9 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from workstation.ui.choice_list import CaseChoices, CheckList
-from workstation.ui.dialogs import CheckedDialog
+from workstation.ui.dialogs import CheckedDialog, error_label, ok_cancel
 from workstation.ui.i18n import translate
-from workstation.ui.theme import status_style
 
 REPORT_SUFFIXES = (".pdf", ".html")
 
@@ -69,10 +66,7 @@ class ReportDialog(CheckedDialog):
             choices.personas,
             empty_text=translate("ReportDialog", "This case has no personas."),
         )
-        self.error = QLabel()
-        self.error.setStyleSheet(status_style("error"))
-        self.error.setWordWrap(True)
-        self.error.setAccessibleName(translate("ReportDialog", "Problem"))
+        self.error = error_label()
         self._lay_out(browse)
 
     def _lay_out(self, browse: QPushButton) -> None:
@@ -87,15 +81,7 @@ class ReportDialog(CheckedDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(translate("ReportDialog", "Make the report"))
-        ok.setAccessibleName(translate("ReportDialog", "Make the report"))
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self, self._check, translate("ReportDialog", "Make the report")))
 
     def _browse(self) -> None:
         chosen, _filter = QFileDialog.getSaveFileName(

@@ -19,8 +19,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -49,7 +47,7 @@ from workstation.keys import addressbook, identity
 from workstation.keys.addressbook import Partner
 from workstation.keys.identity import WorkstationIdentity, format_fingerprint
 from workstation.ui.choice_list import CaseChoices, CheckList, Choice, case_choices
-from workstation.ui.dialogs import CheckedDialog
+from workstation.ui.dialogs import CheckedDialog, error_label, ok_cancel
 from workstation.ui.i18n import translate
 from workstation.ui.job_progress import (
     JobProgress,
@@ -58,32 +56,11 @@ from workstation.ui.job_progress import (
 from workstation.ui.output_job import OutputJob
 from workstation.ui.passphrase_prompt import MIN_NEW_PASSPHRASE, PassphrasePrompt, secret_field
 from workstation.ui.result_panel import rows_text
-from workstation.ui.theme import status_style
 from workstation.ui.workers import run_in_background
 
 log = logging.getLogger(__name__)
 
 TRANSFER_SUFFIX = ".age"
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setStyleSheet(status_style("error"))
-    label.setWordWrap(True)
-    label.setAccessibleName(translate("TransferDialogs", "Problem"))
-    return label
-
-
-def _buttons(dialog: QDialog, ok_text: str, on_ok: Callable[[], None]) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-    ok.setText(ok_text)
-    ok.setAccessibleName(ok_text)
-    buttons.accepted.connect(on_ok)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
 
 
 def _path_row(field: QLineEdit, button: QPushButton) -> QHBoxLayout:
@@ -209,7 +186,7 @@ class TransferExportDialog(CheckedDialog):
         self.notes.setAccessibleName(translate("TransferDialogs", "Send the notes"))
         self.out = QLineEdit(str(out))
         self.out.setAccessibleName(translate("TransferDialogs", "Transfer file"))
-        self.error = _error_label()
+        self.error = error_label()
         self._group(QButtonGroup(self), self.to_partners, self.to_passphrase)
         self._group(QButtonGroup(self), self.whole_case, self.chosen_parts)
         (self.to_partners if choices.partners else self.to_passphrase).setChecked(True)
@@ -255,7 +232,7 @@ class TransferExportDialog(CheckedDialog):
         layout.addWidget(what)
         layout.addLayout(where)
         layout.addWidget(self.error)
-        layout.addWidget(_buttons(self, translate("TransferDialogs", "Export"), self._check))
+        layout.addWidget(ok_cancel(self, self._check, translate("TransferDialogs", "Export")))
 
     def _sync(self) -> None:
         by_passphrase = self.to_passphrase.isChecked()
@@ -503,7 +480,7 @@ class ImportDialog(CheckedDialog):
         self.trust_unknown.setAccessibleName(
             translate("TransferDialogs", "Accept an unknown sender")
         )
-        self.error = _error_label()
+        self.error = error_label()
         group = QButtonGroup(self)
         for button in (self.into_open, self.into_new):
             group.addButton(button)
@@ -543,7 +520,7 @@ class ImportDialog(CheckedDialog):
         layout.addWidget(self.trust_unknown)
         layout.addWidget(explanation)
         layout.addWidget(self.error)
-        layout.addWidget(_buttons(self, translate("TransferDialogs", "Import"), self._check))
+        layout.addWidget(ok_cancel(self, self._check, translate("TransferDialogs", "Import")))
 
     def _sync(self) -> None:
         into_new = self.into_new.isChecked()
