@@ -1,9 +1,12 @@
 """The case panes: personas, the contact log, the explorer; all fed off the GUI thread."""
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QThreadPool
 from PySide6.QtWidgets import QDialog
 
 from tests.support.cases import PASSPHRASE, fast_case
@@ -12,6 +15,7 @@ from workstation.casefile import Case, ContactDraft, parse_counterpart
 from workstation.errors import WrongPassphrase
 from workstation.ui.dialogs import NewCaseDialog, PassphraseChangeDialog, UnlockDialog
 from workstation.ui.main_window import MainWindow
+from workstation.ui.panes.base import CasePane
 from workstation.ui.panes.contacts import ContactDialog
 from workstation.ui.panes.personas import PersonaDialog
 
@@ -253,3 +257,42 @@ def test_the_log_filters_by_date(  # type: ignore[no-untyped-def]
     with qtbot.waitSignal(pane.reloaded, timeout=10000):
         pane.until.returnPressed.emit()
     assert [e.content for e in pane.model.entries] == ["message of 2026-03-01"]
+
+
+class OrderedPane(CasePane):
+    """A pane whose first read is held back until the test lets it finish."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release_first = threading.Event()
+        self.shown: list[str] = []
+        self._reads = 0
+        self._lock = threading.Lock()
+
+    def fetch(self, case: Case) -> str:
+        with self._lock:
+            self._reads += 1
+            number = self._reads
+        if number == 1:
+            assert self.release_first.wait(10)
+            return "first read"
+        return "second read"
+
+    def show_data(self, data: Any) -> None:
+        self.shown.append(data)
+
+    def clear(self) -> None:
+        self.shown.clear()
+
+
+def test_a_slow_older_reload_never_overwrites_a_newer_one(qtbot, case: Case) -> None:  # type: ignore[no-untyped-def]
+    pane = OrderedPane()
+    qtbot.addWidget(pane)
+    pane.set_case(case)  # the first read starts and is held back
+    with qtbot.waitSignal(pane.reloaded, timeout=10000):
+        pane.reload()  # e.g. the officer changed a filter meanwhile
+    assert pane.shown == ["second read"]
+    pane.release_first.set()
+    assert QThreadPool.globalInstance().waitForDone(10000)
+    QCoreApplication.processEvents()  # deliver the first read's (late) answer, if any
+    assert pane.shown == ["second read"]

@@ -20,7 +20,10 @@ class CasePane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.case: Case | None = None
-        self._generation = 0  # results of a reload for an older case are dropped
+        # Bumped by every reload (and case change): only the newest reload's result is
+        # shown, so a slow, older one (an earlier filter, the previous case) never
+        # overwrites a newer one.
+        self._generation = 0
 
     def set_case(self, case: Case | None) -> None:
         self.case = case
@@ -31,9 +34,11 @@ class CasePane(QWidget):
             self.reload()
 
     def reload(self) -> None:
-        case, generation = self.case, self._generation
+        case = self.case
         if case is None:
             return
+        self._generation += 1
+        generation = self._generation
 
         def show(data: Any) -> None:
             if generation == self._generation:
