@@ -1698,10 +1698,6 @@ Kontrollnummer {control}</translation>
         <translation>Ein neuer oder leerer Ordner; er wird angelegt, wenn es ihn nicht gibt</translation>
     </message>
     <message>
-        <source>Browse…</source>
-        <translation>Durchsuchen…</translation>
-    </message>
-    <message>
         <source>Choose the destination folder</source>
         <translation>Zielordner wählen</translation>
     </message>
@@ -2094,10 +2090,6 @@ Kontrollnummer {control}</translation>
     <message>
         <source>A new file ending in .pdf or .html; nothing is replaced</source>
         <translation>Eine neue Datei mit der Endung .pdf oder .html; nichts wird ersetzt</translation>
-    </message>
-    <message>
-        <source>Browse…</source>
-        <translation>Durchsuchen…</translation>
     </message>
     <message>
         <source>Choose the report file</source>
@@ -2918,10 +2910,6 @@ Kontrollnummer {control}</translation>
     <message>
         <source>Personas&apos; browser state (their cookies) never travels.</source>
         <translation>Der Browserzustand der Legenden (ihre Cookies) wird nie übermittelt.</translation>
-    </message>
-    <message>
-        <source>Browse…</source>
-        <translation>Durchsuchen…</translation>
     </message>
     <message>
         <source>Choose the transfer file</source>

@@ -94,12 +94,7 @@ class NewCaseDialog(CheckedDialog):
         for commodity in Commodity:
             self.commodity.addItem(commodity_label(commodity), commodity.value)
         self.location = named_field(translate("Dialogs", "Folder for the case"), str(cases_dir()))
-        browse = QPushButton(translate("Dialogs", "Browse…"))
-        browse.setAccessibleName(translate("Dialogs", "Browse for the folder"))
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addWidget(self.location)
-        row.addWidget(browse)
+        row = path_row(self.location, self._browse, translate("Dialogs", "Browse for the folder"))
         self.passphrase = secret_field(translate("Dialogs", "Passphrase"))
         self.passphrase.setAccessibleDescription(
             translate("Dialogs", "At least {count} characters").format(count=MIN_PASSPHRASE_LENGTH)
@@ -256,6 +251,17 @@ def secret_field(name: str) -> QLineEdit:
     field = named_field(name)
     field.setEchoMode(QLineEdit.EchoMode.Password)
     return field
+
+
+def path_row(field: QLineEdit, on_browse: Callable[[], None], browse_name: str) -> QHBoxLayout:
+    """A file or folder field with its Browse… button (named for screen readers) beside it."""
+    button = QPushButton(translate("Dialogs", "Browse…"))
+    button.setAccessibleName(browse_name)
+    button.clicked.connect(on_browse)
+    row = QHBoxLayout()
+    row.addWidget(field, 1)
+    row.addWidget(button)
+    return row
 
 
 def error_label() -> QLabel:

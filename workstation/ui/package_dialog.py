@@ -23,10 +23,8 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -44,7 +42,7 @@ from workstation.package import (
 )
 from workstation.package.build import archive_path
 from workstation.ui.choice_list import CaseChoices, CheckList, case_choices
-from workstation.ui.dialogs import CheckedDialog, error_label, ok_cancel
+from workstation.ui.dialogs import CheckedDialog, error_label, ok_cancel, path_row
 from workstation.ui.i18n import translate
 from workstation.ui.job_progress import (
     JobProgress,
@@ -89,9 +87,6 @@ class PackageDialog(CheckedDialog):
         self.folder.setToolTip(
             translate("PackageDialog", "A new or empty folder; it is created if it does not exist")
         )
-        browse = QPushButton(translate("PackageDialog", "Browse…"))
-        browse.setAccessibleName(translate("PackageDialog", "Choose the destination folder"))
-        browse.clicked.connect(self._browse)
         self.exhibits = CheckList(
             translate("PackageDialog", "Exhibits to include"),
             choices.exhibits,
@@ -127,12 +122,14 @@ class PackageDialog(CheckedDialog):
             empty_text=translate("PackageDialog", "No exhibits."),
         )
         self.error = error_label()
-        self._lay_out(browse, redacted)
+        self._lay_out(redacted)
 
-    def _lay_out(self, browse: QPushButton, redacted: bool) -> None:
-        row = QHBoxLayout()
-        row.addWidget(self.folder, 1)
-        row.addWidget(browse)
+    def _lay_out(self, redacted: bool) -> None:
+        row = path_row(
+            self.folder,
+            self._browse,
+            translate("PackageDialog", "Choose the destination folder"),
+        )
         form = QFormLayout()
         form.addRow(translate("PackageDialog", "Folder"), row)
         form.addRow(translate("PackageDialog", "Exhibits"), self.exhibits)

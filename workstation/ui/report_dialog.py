@@ -8,15 +8,13 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from workstation.ui.choice_list import CaseChoices, CheckList
-from workstation.ui.dialogs import CheckedDialog, error_label, ok_cancel
+from workstation.ui.dialogs import CheckedDialog, error_label, ok_cancel, path_row
 from workstation.ui.i18n import translate
 
 REPORT_SUFFIXES = (".pdf", ".html")
@@ -43,9 +41,6 @@ class ReportDialog(CheckedDialog):
         self.file.setToolTip(
             translate("ReportDialog", "A new file ending in .pdf or .html; nothing is replaced")
         )
-        browse = QPushButton(translate("ReportDialog", "Browse…"))
-        browse.setAccessibleName(translate("ReportDialog", "Choose the report file"))
-        browse.clicked.connect(self._browse)
         self.exhibits = CheckList(
             translate("ReportDialog", "Exhibits in the report"),
             choices.exhibits,
@@ -67,12 +62,10 @@ class ReportDialog(CheckedDialog):
             empty_text=translate("ReportDialog", "This case has no personas."),
         )
         self.error = error_label()
-        self._lay_out(browse)
+        self._lay_out()
 
-    def _lay_out(self, browse: QPushButton) -> None:
-        row = QHBoxLayout()
-        row.addWidget(self.file, 1)
-        row.addWidget(browse)
+    def _lay_out(self) -> None:
+        row = path_row(self.file, self._browse, translate("ReportDialog", "Choose the report file"))
         form = QFormLayout()
         form.addRow(translate("ReportDialog", "File"), row)
         form.addRow(translate("ReportDialog", "Exhibits"), self.exhibits)

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -47,7 +46,7 @@ from workstation.keys import addressbook, identity
 from workstation.keys.addressbook import Partner
 from workstation.keys.identity import WorkstationIdentity, format_fingerprint
 from workstation.ui.choice_list import CaseChoices, CheckList, Choice, case_choices
-from workstation.ui.dialogs import CheckedDialog, error_label, ok_cancel
+from workstation.ui.dialogs import CheckedDialog, error_label, ok_cancel, path_row
 from workstation.ui.i18n import translate
 from workstation.ui.job_progress import (
     JobProgress,
@@ -61,13 +60,6 @@ from workstation.ui.workers import run_in_background
 log = logging.getLogger(__name__)
 
 TRANSFER_SUFFIX = ".age"
-
-
-def _path_row(field: QLineEdit, button: QPushButton) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.addWidget(field, 1)
-    row.addWidget(button)
-    return row
 
 
 def file_filter() -> str:
@@ -222,11 +214,13 @@ class TransferExportDialog(CheckedDialog):
         )
         note.setWordWrap(True)
         what_form.addRow(note)
-        browse = QPushButton(translate("TransferDialogs", "Browse…"))
-        browse.setAccessibleName(translate("TransferDialogs", "Choose the transfer file"))
-        browse.clicked.connect(self._browse)
         where = QFormLayout()
-        where.addRow(translate("TransferDialogs", "Transfer file"), _path_row(self.out, browse))
+        where.addRow(
+            translate("TransferDialogs", "Transfer file"),
+            path_row(
+                self.out, self._browse, translate("TransferDialogs", "Choose the transfer file")
+            ),
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(to)
         layout.addWidget(what)
@@ -452,9 +446,6 @@ class ImportDialog(CheckedDialog):
         self.file = QLineEdit()
         self.file.setAccessibleName(translate("TransferDialogs", "Transfer file"))
         self.file.textChanged.connect(self._propose_case_name)
-        browse = QPushButton(translate("TransferDialogs", "Browse…"))
-        browse.setAccessibleName(translate("TransferDialogs", "Choose the transfer file"))
-        browse.clicked.connect(self._browse_file)
         shown = open_case or translate("TransferDialogs", "no case is open")
         self.into_open = QRadioButton(
             translate("TransferDialogs", "Into the open case ({case})").format(case=shown)
@@ -486,23 +477,30 @@ class ImportDialog(CheckedDialog):
             group.addButton(button)
             button.toggled.connect(lambda _on: self._sync())
         (self.into_open if open_case is not None else self.into_new).setChecked(True)
-        self._lay_out(browse)
+        self._lay_out()
         self._sync()
 
-    def _lay_out(self, browse: QPushButton) -> None:
-        new_browse = QPushButton(translate("TransferDialogs", "Browse…"))
-        new_browse.setAccessibleName(
-            translate("TransferDialogs", "Choose the folder of the new case")
-        )
-        new_browse.clicked.connect(self._browse_new)
+    def _lay_out(self) -> None:
         form = QFormLayout()
-        form.addRow(translate("TransferDialogs", "Transfer file"), _path_row(self.file, browse))
+        form.addRow(
+            translate("TransferDialogs", "Transfer file"),
+            path_row(
+                self.file,
+                self._browse_file,
+                translate("TransferDialogs", "Choose the transfer file"),
+            ),
+        )
         target = QGroupBox(translate("TransferDialogs", "Add it"))
         target_form = QFormLayout(target)
         target_form.addRow(self.into_open)
         target_form.addRow(self.into_new)
         target_form.addRow(
-            translate("TransferDialogs", "New case folder"), _path_row(self.new_path, new_browse)
+            translate("TransferDialogs", "New case folder"),
+            path_row(
+                self.new_path,
+                self._browse_new,
+                translate("TransferDialogs", "Choose the folder of the new case"),
+            ),
         )
         target_form.addRow(translate("TransferDialogs", "Passphrase"), self.new_passphrase)
         target_form.addRow(translate("TransferDialogs", "Repeat passphrase"), self.new_repeat)
