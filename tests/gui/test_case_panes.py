@@ -18,6 +18,7 @@ from workstation.ui.main_window import MainWindow
 from workstation.ui.panes.base import CasePane
 from workstation.ui.panes.contacts import ContactDialog
 from workstation.ui.panes.personas import PersonaDialog
+from workstation.ui.workers import run_in_background
 
 
 @pytest.fixture
@@ -296,3 +297,22 @@ def test_a_slow_older_reload_never_overwrites_a_newer_one(qtbot, case: Case) -> 
     assert QThreadPool.globalInstance().waitForDone(10000)
     QCoreApplication.processEvents()  # deliver the first read's (late) answer, if any
     assert pane.shown == ["second read"]
+
+
+def test_a_pane_reloads_while_long_jobs_wait_on_the_network(qtbot, case: Case) -> None:  # type: ignore[no-untyped-def]
+    # A Tor bootstrap, a timestamp request and an export each hold a worker for long;
+    # on a two-core PC that was every thread Qt's pool had.
+    release = threading.Event()
+    waiting = 3
+    for _ in range(waiting):
+        run_in_background(lambda: release.wait(20), lambda _: None, lambda _: None)
+    try:
+        pane = OrderedPane()
+        pane.release_first.set()
+        qtbot.addWidget(pane)
+        with qtbot.waitSignal(pane.reloaded, timeout=10000):
+            pane.set_case(case)
+        assert pane.shown == ["first read"]
+    finally:
+        release.set()
+        assert QThreadPool.globalInstance().waitForDone(10000)

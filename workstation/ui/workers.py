@@ -84,6 +84,19 @@ class _Task(QRunnable):
 
 _live: set[_Relay] = set()
 
+# Background jobs mostly wait on Tor, the network or the disk, not on the CPU. Qt's
+# default of one pool thread per core would let a Tor bootstrap and a slow timestamp
+# request on a two-core PC hold every thread, and no pane could reload meanwhile.
+MIN_WORKER_THREADS = 8
+
+
+def worker_pool() -> QThreadPool:
+    """The pool background jobs run on, with room for several waiting at once."""
+    pool = QThreadPool.globalInstance()
+    if pool.maxThreadCount() < MIN_WORKER_THREADS:
+        pool.setMaxThreadCount(MIN_WORKER_THREADS)
+    return pool
+
 
 def run_in_background(
     fn: Callable[[], Any],
@@ -99,4 +112,4 @@ def run_in_background(
     """
     relay = _Relay(on_result, on_error, owner)
     _live.add(relay)  # keep the relay alive until one of its slots ran
-    QThreadPool.globalInstance().start(_Task(fn, relay))
+    worker_pool().start(_Task(fn, relay))
