@@ -8,6 +8,7 @@ import pytest
 from tests.support.cases import fast_case
 from tests.support.http import LoopbackHttpServer, QuietHandler
 from tests.support.socks import Microsocks
+from workstation.ui import theme
 from workstation.ui.compare_dialog import CompareDialog
 from workstation.ui.main_window import MainWindow
 
@@ -74,4 +75,19 @@ def test_recapture_and_compare_show_the_change(  # type: ignore[no-untyped-def]
     assert "-Contact: seller-7731" in dialog.comparison.text_diff
     assert "+Contact: seller-9920" in dialog.comparison.text_diff
     assert "seller-9920" in dialog.report.toPlainText()
+    with theme.temporary_theme("light"):
+        assert line_colour(dialog, "+Contact: seller-9920") == theme.LIGHT.added
+        theme.apply_theme("dark")  # while the dialog is open
+        assert line_colour(dialog, "+Contact: seller-9920") == theme.DARK.added
+        assert line_colour(dialog, "-Contact: seller-7731") == theme.DARK.removed
     dialog.close()
+
+
+def line_colour(dialog: CompareDialog, line: str) -> str:
+    """The text colour of the report's line that starts with line."""
+    block = dialog.report.document().begin()
+    while block.isValid():
+        if block.text().strip().startswith(line):
+            return block.begin().fragment().charFormat().foreground().color().name()
+        block = block.next()
+    raise AssertionError(f"no line {line!r} in the report")

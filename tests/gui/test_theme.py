@@ -7,12 +7,13 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QTreeWidget, QTreeWidgetItem, QWidget
 
 from workstation.browser.identities import persona_colour
 from workstation.settings import Settings
 from workstation.ui import theme
 from workstation.ui.main_window import MainWindow
+from workstation.ui.status_colours import show_item_status
 from workstation.ui.theme import (
     NORMAL_TEXT_CONTRAST,
     ThemeColours,
@@ -54,6 +55,10 @@ def app(qapp: QApplication) -> Iterator[QApplication]:
 
 def window_colour(app: QApplication) -> str:
     return app.palette().color(QPalette.ColorRole.Window).name()
+
+
+def window_colour_of(widget: QWidget) -> str:
+    return widget.palette().color(QPalette.ColorRole.Window).name()
 
 
 def ratio(colours: ThemeColours, text: str, background: str) -> float:
@@ -270,3 +275,43 @@ def test_the_persona_strip_text_reads_on_every_persona_colour(window: MainWindow
         strip.ensurePolished()
         text = strip.palette().color(QPalette.ColorRole.WindowText)
         assert contrast_ratio(text, colour) >= NORMAL_TEXT_CONTRAST, (alias, colour.name())
+
+
+def test_a_problem_shown_before_a_theme_change_takes_the_new_theme(  # type: ignore[no-untyped-def]
+    app: QApplication, window: MainWindow, qtbot
+) -> None:
+    apply_theme("light")
+    dialog = window.open_settings()
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.lock_minutes.edit.setText("0")
+    label = dialog.lock_minutes.error
+    qtbot.waitUntil(label.isVisible)
+    light_background = dialog.palette().color(QPalette.ColorRole.Window)
+    assert drawn_text_colour(label, light_background).name() == theme.LIGHT.error
+    apply_theme("dark")  # the dialog stays open
+    qtbot.waitUntil(lambda: window_colour_of(dialog) == theme.DARK.window)
+    dark_background = dialog.palette().color(QPalette.ColorRole.Window)
+    text = drawn_text_colour(label, dark_background)
+    assert text.name() == theme.DARK.error
+    assert contrast_ratio(text, dark_background) >= NORMAL_TEXT_CONTRAST
+    dialog.reject()
+
+
+def test_status_cells_already_shown_take_the_new_theme(app: QApplication, qtbot) -> None:  # type: ignore[no-untyped-def]
+    apply_theme("light")
+    tree = QTreeWidget()
+    tree.setColumnCount(2)
+    qtbot.addWidget(tree)
+    top = QTreeWidgetItem(tree, ["lookup", "Failed"])
+    child = QTreeWidgetItem(top, ["⚠ a warning", ""])
+    show_item_status(top, 1, "error")
+    show_item_status(child, 0, "warning")
+    plain = QTreeWidgetItem(tree, ["lookup", "Done"])
+    assert top.foreground(1).color().name() == theme.LIGHT.error
+    apply_theme("dark")
+    assert top.foreground(1).color().name() == theme.DARK.error
+    assert child.foreground(0).color().name() == theme.DARK.warning
+    assert plain.foreground(1).style() == Qt.BrushStyle.NoBrush, "plain cells keep the palette"
+    show_item_status(top, 1, None)
+    apply_theme("light")
+    assert top.foreground(1).style() == Qt.BrushStyle.NoBrush

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from workstation.evidence.compare import Comparison, ExhibitView, render
 from workstation.ui.i18n import translate
-from workstation.ui.theme import status_colour
+from workstation.ui.theme import status_colour, theme_notifier
 
 SHOT_WIDTH = 520
 
@@ -89,12 +89,20 @@ class CompareDialog(QDialog):
             )
         )
         self._fill_report()
+        theme_notifier().changed.connect(self._recolour)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(side_by_side)
         splitter.addWidget(self.report)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.resize(1150, 800)
+
+    def _recolour(self, _theme: str = "") -> None:
+        """Colour the lines again for the theme now in force, keeping the scroll position."""
+        position = self.report.verticalScrollBar().value()
+        self.report.clear()
+        self._fill_report()
+        self.report.verticalScrollBar().setValue(position)
 
     def _fill_report(self) -> None:
         cursor = self.report.textCursor()

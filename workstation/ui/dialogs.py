@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from workstation.casefile import Commodity
 from workstation.paths import cases_dir
 from workstation.ui.i18n import QT_TRANSLATE_NOOP, translate
-from workstation.ui.theme import status_style
+from workstation.ui.status_colours import show_status
 
 MIN_PASSPHRASE_LENGTH = 8
 # Translated where shown (commodity_label).
@@ -268,6 +268,6 @@ def error_label() -> QLabel:
     """Where a form says what is wrong; read out as the form's problem."""
     label = QLabel()
     label.setAccessibleName(translate("Dialogs", "Problem"))
-    label.setStyleSheet(status_style("error"))  # the theme's, when the form is made
+    show_status(label, "error")
     label.setWordWrap(True)
     return label

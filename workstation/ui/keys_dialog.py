@@ -43,7 +43,7 @@ from workstation.keys.identity import KeyCard, WorkstationIdentity, format_finge
 from workstation.ui.dialogs import error_label
 from workstation.ui.i18n import translate
 from workstation.ui.passphrase_prompt import PassphrasePrompt
-from workstation.ui.theme import status_style
+from workstation.ui.status_colours import show_status
 from workstation.ui.workers import run_in_background
 
 log = logging.getLogger(__name__)
@@ -238,7 +238,7 @@ class KeysDialog(QDialog):
         return rows
 
     def _fail(self, message: str) -> None:
-        self.message.setStyleSheet(status_style("error"))
+        show_status(self.message, "error")
         self.message.setText(message)
         self.failed.emit(message)
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from workstation.ui.i18n import translate
-from workstation.ui.theme import status_style
+from workstation.ui.status_colours import show_status
 
 HEADING_STYLE = "font-weight: bold"
 
@@ -55,9 +55,7 @@ class ResultPanel(QDialog):
         self.problem = problem
         self.heading = QLabel(heading)
         self.heading.setWordWrap(True)
-        self.heading.setStyleSheet(
-            f"{status_style('error')}; {HEADING_STYLE}" if problem else HEADING_STYLE
-        )
+        show_status(self.heading, "error" if problem else None, HEADING_STYLE)
         self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details = QPlainTextEdit(details)
         self.details.setReadOnly(True)

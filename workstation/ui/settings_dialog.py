@@ -50,7 +50,8 @@ from workstation.settings import (
 )
 from workstation.ui.dialogs import no_keyring_message
 from workstation.ui.i18n import QT_TRANSLATE_NOOP, translate
-from workstation.ui.theme import apply_theme, requested_theme, status_style
+from workstation.ui.status_colours import show_status
+from workstation.ui.theme import apply_theme, requested_theme
 from workstation.ui.workers import run_in_background
 
 if TYPE_CHECKING:
@@ -383,7 +384,7 @@ class RouteChooser(QWidget):
         if generation != self._generation:
             return
         self.test_button.setEnabled(True)
-        self.result.setStyleSheet(status_style("success"))
+        show_status(self.result, "success")
         self.result.setText(probe.summary())
         self.tested.emit(probe)
 
@@ -391,7 +392,7 @@ class RouteChooser(QWidget):
         if generation != self._generation:
             return
         self.test_button.setEnabled(True)
-        self.result.setStyleSheet(status_style("error"))
+        show_status(self.result, "error")
         self.result.setText(
             translate("Settings", "The route does not work: {reason}").format(reason=message)
         )
@@ -456,7 +457,7 @@ class RouteDialog(QDialog):
 def error_label(name: str) -> QLabel:
     label = QLabel()
     label.setAccessibleName(name)
-    label.setStyleSheet(status_style("error"))  # the theme's, when the form is made
+    show_status(label, "error")
     label.setWordWrap(True)
     label.hide()
     return label

@@ -11,7 +11,8 @@ Colours that are not in the palette (persona colours, status text, the route
 badge) go through readable_text_colour() or readable_on(), which pick or
 adjust a colour by its WCAG contrast ratio against what it is drawn on.
 Widgets that build style sheets from these colours redo them when
-theme_notifier().changed fires.
+theme_notifier().changed fires; status text goes through status_colours.py,
+which does that for every label and tree cell it coloured.
 
 Only the widgets' look changes: the web pages are rendered as their sites made
 them (the browser is not told about the theme), so evidence looks the same

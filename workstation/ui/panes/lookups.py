@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QGuiApplication
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -47,7 +47,7 @@ from workstation.ui.lookup_runner import (
     planned_steps,
     runs_offline,
 )
-from workstation.ui.theme import status_colour, status_style
+from workstation.ui.status_colours import show_item_status, show_status
 from workstation.ui.workers import run_in_background
 
 # Texts marked here are translated where shown.
@@ -247,10 +247,10 @@ class ResultItem(QTreeWidgetItem):
             asked = f"{part_of} {asked}"
         self.setToolTip(TARGET_COLUMN, asked)
 
-    def set_status(self, text: str, colour: QColor | None = None) -> None:
+    def set_status(self, text: str, kind: str | None = None) -> None:
         self.setText(STATUS_COLUMN, text)
         self.setToolTip(STATUS_COLUMN, text)
-        self.setForeground(STATUS_COLUMN, QBrush(colour) if colour else QBrush())
+        show_item_status(self, STATUS_COLUMN, kind)
 
     def show_result(self, result: LookupResult) -> None:
         self.result = result
@@ -270,7 +270,7 @@ class ResultItem(QTreeWidgetItem):
             count = len(result.warnings)
             self.set_status(
                 translate("LookupsPane", "Done, %n warning(s)", None, count),
-                status_colour("warning"),
+                "warning",
             )
         else:
             self.set_status(translate("LookupsPane", "Done"))
@@ -280,9 +280,9 @@ class ResultItem(QTreeWidgetItem):
         self.finished = True
         self.set_status(
             translate("LookupsPane", "Failed: {reason}").format(reason=message),
-            status_colour("error"),
+            "error",
         )
-        InfoItem(self, message).setForeground(KIND_COLUMN, QBrush(status_colour("error")))
+        show_item_status(InfoItem(self, message), KIND_COLUMN, "error")
         InfoItem(self, translate("LookupsPane", "Route: {route}").format(route=self.job.route))
 
     def show_not_run(self, cancelled: bool) -> None:
@@ -305,7 +305,7 @@ class ResultItem(QTreeWidgetItem):
             self,
             translate("LookupsPane", "Saved as lookup {number}").format(number=outcome.lookup_id),
         )
-        saved.setForeground(KIND_COLUMN, QBrush(status_colour("success")))
+        show_item_status(saved, KIND_COLUMN, "success")
         add_changes(self, outcome)
         self.setExpanded(True)
 
@@ -314,7 +314,7 @@ def add_result_children(item: ResultItem, result: LookupResult, job: LookupJob) 
     for line in result.summary:
         InfoItem(item, line)
     for warning in result.warnings:
-        InfoItem(item, f"⚠ {warning}").setForeground(KIND_COLUMN, QBrush(status_colour("warning")))
+        show_item_status(InfoItem(item, f"⚠ {warning}"), KIND_COLUMN, "warning")
     if result.pivots:
         group = InfoItem(
             item,
@@ -642,7 +642,7 @@ class LookupPane(QWidget):
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet(status_style("error") if error else "")
+        show_status(self.message, "error" if error else None)
         if text:
             self.messageShown.emit(text)
 
