@@ -130,6 +130,12 @@ def test_the_unpacked_bundle_passes_its_self_test_without_any_python_of_this_mac
     steps = {step["name"]: step for step in report["steps"]}
     assert steps["no-bypass"]["data"]["page_server_connections"] >= 2
     assert Path(steps["tor"]["data"]["binary"]).is_relative_to(unpacked)
+    # German is there, ours and Qt's, loaded from the bundle.
+    assert steps["languages"]["data"]["catalogues"]["de"] == {
+        "workstation": "&Fall",
+        "qtbase": "Abbrechen",
+        "qtwebengine": "Zurück",
+    }
     assert report["version"] == __version__
     assert report["built_utc"] and report["build"] != "unknown"
 

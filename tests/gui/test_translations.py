@@ -49,10 +49,16 @@ from workstation.evidence.recorder import Recorder
 from workstation.route import RouteGate
 from workstation.settings import Settings
 from workstation.ui import i18n
-from workstation.ui.i18n import install_translations, remove_translations, translate
+from workstation.ui.i18n import (
+    LANGUAGES,
+    install_translations,
+    probe_catalogues,
+    remove_translations,
+    translate,
+)
 from workstation.ui.main_window import MainWindow
 from workstation.ui.persona_bar import research_label
-from workstation.ui.settings_dialog import LANGUAGES, SettingsDialog
+from workstation.ui.settings_dialog import SettingsDialog
 from workstation.ui.shortcuts import SHORTCUTS, keys_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -427,6 +433,18 @@ def test_german_plural_forms(german_window: MainWindow) -> None:
 
 def test_german_is_offered_in_the_settings() -> None:
     assert ("Deutsch", "de", True) in LANGUAGES
+
+
+def test_every_complete_language_has_all_its_catalogues() -> None:
+    for _name, code, complete in LANGUAGES:
+        if code == "en" or not complete:
+            continue
+        found = probe_catalogues(code)
+        assert set(found) == {"workstation", "qtbase", "qtwebengine"}
+        assert all(found.values()), found
+    assert probe_catalogues("de")["workstation"] == "&Fall"
+    assert probe_catalogues("de")["qtbase"] == "Abbrechen"
+    assert set(probe_catalogues("xx").values()) == {""}, "a language with no catalogue"
 
 
 # -- English, the default -------------------------------------------------------------

@@ -138,6 +138,21 @@ def _tor_version(binary: Path) -> str:
     return first_line.removesuffix(".")
 
 
+def check_languages(run: SelfTestRun) -> StepOutcome:
+    """Every language the settings offer has its catalogues here, ours and Qt's."""
+    from workstation.ui.i18n import LANGUAGES, SOURCE_LANGUAGE, probe_catalogues  # noqa: PLC0415
+
+    found: dict[str, dict[str, str]] = {}
+    for _name, code, complete in LANGUAGES:
+        if code == SOURCE_LANGUAGE or not complete:
+            continue
+        found[code] = probe_catalogues(code)
+        missing = [name for name, text in found[code].items() if not text]
+        if missing:
+            raise StepFailed(f"the {code} translation lacks {', '.join(missing)}")
+    return StepOutcome(", ".join([SOURCE_LANGUAGE, *found]), {"catalogues": found})
+
+
 def serve_page(run: SelfTestRun) -> StepOutcome:
     folder = run.options.page_folder or paths.resource_path("selftest")
     try:
@@ -291,6 +306,7 @@ STEPS: list[Step] = [
     ("workspace", "private throw-away workspace", make_workspace),
     ("case", "throw-away encrypted case", make_case),
     ("tor", "tor binary starts", check_tor),
+    ("languages", "every language offered has its translations", check_languages),
     ("page", "built-in page served on loopback", serve_page),
     ("route", "test route: SOCKS5 on loopback, loopback targets only", start_route),
     ("capture", "page loaded headless through the route gate and sealed", capture_page),

@@ -31,6 +31,14 @@ log = logging.getLogger(__name__)
 SOURCE_LANGUAGE = "en"
 CATALOGUE = "workstation"  # workstation_<language>.qm
 QT_CATALOGUES = ("qtbase", "qtwebengine")  # Qt's own texts, shipped in the PySide6 wheel
+# The languages offered: name (in that language), code, whether its translation is complete.
+LANGUAGES = (("English", "en", True), ("Deutsch", "de", True))
+# A message each catalogue of a complete translation holds: if it answers, it loaded.
+PROBES = {
+    CATALOGUE: ("MainWindow", "&Case"),
+    "qtbase": ("QPlatformTheme", "Cancel"),
+    "qtwebengine": ("RenderViewContextMenuQt", "Back"),
+}
 
 
 def translate(context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
@@ -105,6 +113,18 @@ def install_translations(language: str) -> list[Path]:
         _installed.append(translator)
         loaded.append(path)
     return loaded
+
+
+def probe_catalogues(language: str) -> dict[str, str]:
+    """Each catalogue language needs (ours and Qt's) with its probe message translated;
+    "" where the catalogue is missing, does not load, or does not know the probe."""
+    paths = {CATALOGUE: catalogue_path(language)}
+    paths.update({name: qt_catalogue_path(name, language) for name in QT_CATALOGUES})
+    found: dict[str, str] = {}
+    for name, path in paths.items():
+        translator = _load(path)
+        found[name] = (translator.translate(*PROBES[name]) if translator else None) or ""
+    return found
 
 
 def remove_translations() -> None:

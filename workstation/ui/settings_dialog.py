@@ -49,7 +49,7 @@ from workstation.settings import (
     split_proxy_password,
 )
 from workstation.ui.dialogs import no_keyring_message
-from workstation.ui.i18n import QT_TRANSLATE_NOOP, translate
+from workstation.ui.i18n import LANGUAGES, QT_TRANSLATE_NOOP, translate
 from workstation.ui.status_colours import show_status
 from workstation.ui.theme import apply_theme, requested_theme
 from workstation.ui.workers import run_in_background
@@ -64,7 +64,6 @@ MAX_LOCK_MINUTES = 240
 TOR_READY_TIMEOUT = 180.0  # a first Tor bootstrap can take a few minutes
 EXIT_TIMEOUT = 30.0
 # Each in its own name; a language whose translation is not complete is listed, disabled.
-LANGUAGES = (("English", "en", True), ("Deutsch", "de", True))  # name, code, complete
 # Settings.theme values with their names (translated where shown).
 THEME_NAMES = (
     ("system", QT_TRANSLATE_NOOP("Settings", "Follow the system")),
