@@ -68,6 +68,13 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         return
 
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (ConnectionError, ssl.SSLEOFError):
+            # The browser dropped a connection it no longer needed once the page was done.
+            self.close_connection = True
+
     def do_GET(self) -> None:
         if self.path == "/big":
             self.send_response(200)
