@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog
 
 from tests.support.cases import PASSPHRASE, fast_case
 from tests.support.keyrings import MemoryKeyring
+from tests.support.waits import WORKER_MS
 from workstation.casefile import Case, ContactDraft, parse_counterpart
 from workstation.errors import WrongPassphrase
 from workstation.ui.dialogs import NewCaseDialog, PassphraseChangeDialog, UnlockDialog
@@ -86,7 +87,7 @@ def test_a_contact_is_logged_and_corrected_not_overwritten(  # type: ignore[no-u
     qtbot, window: MainWindow, case: Case, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     add_persona(qtbot, window, monkeypatch, "Anna K")
-    qtbot.waitUntil(lambda: window.contact_pane.personas == ["Anna K"])
+    qtbot.waitUntil(lambda: window.contact_pane.personas == ["Anna K"], timeout=WORKER_MS)
     log_contact(qtbot, window, monkeypatch, "Do you ship 100 to DE?", "@quickpills")
 
     entries = case.contacts()
@@ -119,7 +120,7 @@ def test_search_narrows_the_log(  # type: ignore[no-untyped-def]
     qtbot, window: MainWindow, case: Case, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     add_persona(qtbot, window, monkeypatch, "Anna K")
-    qtbot.waitUntil(lambda: window.contact_pane.personas == ["Anna K"])
+    qtbot.waitUntil(lambda: window.contact_pane.personas == ["Anna K"], timeout=WORKER_MS)
     log_contact(qtbot, window, monkeypatch, "Price for ivory carvings?", "seller@shop.test")
     log_contact(qtbot, window, monkeypatch, "Shipping by courier only", "+44 20 7946 0000")
     assert window.contact_pane.model.rowCount() == 2
@@ -227,7 +228,7 @@ def test_passphrase_change_from_the_menu(  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: "passphrase was changed" in window.statusBar().currentMessage())
     path = case.path
     window.close_case()
-    qtbot.waitUntil(lambda: case.closed)
+    qtbot.waitUntil(lambda: case.closed, timeout=WORKER_MS)
     with pytest.raises(WrongPassphrase):
         Case.open(path, PASSPHRASE)
     Case.open(path, "a brand new passphrase").close()

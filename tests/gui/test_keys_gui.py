@@ -12,6 +12,7 @@ from typing import Any
 from tests.gui.test_package_gui import click_ok, collect, output_actions
 from tests.support.cases import FAST_KDF
 from tests.support.keyrings import MemoryKeyring
+from tests.support.waits import WORKER_MS
 from workstation.keys import addressbook, identity
 from workstation.keys.identity import format_fingerprint
 from workstation.ui.keys_dialog import AddPartnerDialog, KeysDialog
@@ -30,7 +31,7 @@ def partner_card_text(folder: Path, label: str = "Customs B, cyber desk") -> str
 
 def open_keys(qtbot: Any, window: MainWindow) -> KeysDialog:
     dialog = output_actions(window).show_keys()
-    qtbot.waitUntil(lambda: dialog.state is not None)
+    qtbot.waitUntil(lambda: dialog.state is not None, timeout=WORKER_MS)
     assert dialog.isVisible() and not dialog.isModal()
     return dialog
 

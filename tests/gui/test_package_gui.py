@@ -29,6 +29,7 @@ from tests.support.package_case import (
     PackageCase,
     make_package_case,
 )
+from tests.support.waits import WORKER_MS
 from workstation.casefile import Case
 from workstation.errors import WorkstationError
 from workstation.package import PackageRequest, PackageSummary
@@ -258,9 +259,9 @@ def test_a_bridge_hands_a_step_to_the_gui_thread_and_cancel_or_timeout_wake_the_
         return lambda: undone.append(True)
 
     assert isinstance(run(hanging, timeout_s=0.2), GuiStepTimeout)
-    qtbot.waitUntil(lambda: undone == [True])
+    qtbot.waitUntil(lambda: undone == [True], timeout=WORKER_MS)
     bridge.stepStarted.connect(progress.cancel)
     assert isinstance(run(hanging), OperationCancelled)
-    qtbot.waitUntil(lambda: undone == [True, True])
+    qtbot.waitUntil(lambda: undone == [True, True], timeout=WORKER_MS)
     with pytest.raises(RuntimeError, match="GUI thread"):
         bridge.call(answered, what="a step", timeout_s=1.0)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QMenu
 from tests.support.cases import fast_case
 from tests.support.site import LoopbackSite
 from tests.support.socks import Microsocks
+from tests.support.waits import WORKER_MS
 from workstation.casefile import Case
 from workstation.ui.browser_tab import BrowserTab
 from workstation.ui.main_window import MainWindow
@@ -43,7 +44,7 @@ def case_with_persona(qtbot, window: MainWindow, tmp_path: Path) -> Case:  # typ
     case.add_persona("Anna K")
     with qtbot.waitSignal(window.contact_pane.reloaded, timeout=10000):
         window.set_case(case)
-    qtbot.waitUntil(lambda: window.contact_pane.personas == ["Anna K"])
+    qtbot.waitUntil(lambda: window.contact_pane.personas == ["Anna K"], timeout=WORKER_MS)
     return case
 
 

@@ -8,6 +8,7 @@ from tests.support.cases import PASSPHRASE, fast_case
 from tests.support.echo import AddressEcho
 from tests.support.site import CANARY, LoopbackSite
 from tests.support.socks import Microsocks
+from tests.support.waits import WORKER_MS
 from workstation.casefile import Case
 from workstation.route import GateEvent, RouteGate
 from workstation.ui.browser_tab import BrowserTab
@@ -85,7 +86,7 @@ def test_a_persona_stays_logged_in_across_sessions_via_the_case(  # type: ignore
     load_in(qtbot, anna, site.url("/canary"))
     path = case_with_personas.path
     window.close_case()
-    qtbot.waitUntil(lambda: case_with_personas.closed)
+    qtbot.waitUntil(lambda: case_with_personas.closed, timeout=WORKER_MS)
     assert all(
         isinstance(tab, BrowserTab) and tab.persona is None
         for tab in (window.tabs.widget(i) for i in range(window.tabs.count()))
