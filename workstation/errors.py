@@ -59,6 +59,10 @@ class CaptureError(WorkstationError):
     """A page could not be captured."""
 
 
+class PdfRenderFailed(WorkstationError):
+    """The report could not be turned into a PDF."""
+
+
 class InputError(WorkstationError):
     """Something the officer typed or passed on the command line is not valid."""
 

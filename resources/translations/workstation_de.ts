@@ -2078,6 +2078,109 @@ Kontrollnummer {control}</translation>
     </message>
 </context>
 <context>
+    <name>Problems</name>
+    <message>
+        <source>The action could not be completed.</source>
+        <translation>Der Vorgang konnte nicht abgeschlossen werden.</translation>
+    </message>
+    <message>
+        <source>The passphrase does not open this case. Check Caps Lock and the keyboard layout, then try again.</source>
+        <translation>Die Passphrase öffnet diesen Fall nicht. Prüfen Sie die Feststelltaste und das Tastaturlayout und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>The case file is damaged or has been altered. Do not go on working in it: keep a copy and tell your technical contact.</source>
+        <translation>Die Fallakte ist beschädigt oder wurde verändert. Arbeiten Sie nicht darin weiter: Bewahren Sie eine Kopie auf und wenden Sie sich an Ihre technische Ansprechperson.</translation>
+    </message>
+    <message>
+        <source>There is no case at that place. Choose the case file again.</source>
+        <translation>An diesem Ort gibt es keinen Fall. Wählen Sie die Fallakte erneut.</translation>
+    </message>
+    <message>
+        <source>A case already exists there and was left untouched. Choose another name or folder.</source>
+        <translation>Dort gibt es bereits einen Fall; er blieb unverändert. Wählen Sie einen anderen Namen oder Ordner.</translation>
+    </message>
+    <message>
+        <source>This case was made by a newer version of the workstation. Install that version to open it.</source>
+        <translation>Dieser Fall wurde mit einer neueren Version der Workstation angelegt. Installieren Sie diese Version, um ihn zu öffnen.</translation>
+    </message>
+    <message>
+        <source>The case could not be read or written.</source>
+        <translation>Der Fall konnte nicht gelesen oder geschrieben werden.</translation>
+    </message>
+    <message>
+        <source>No route out is set up, so nothing was sent. Choose a route in the Route menu.</source>
+        <translation>Es ist keine Route nach außen eingerichtet; es wurde nichts gesendet. Wählen Sie eine Route im Menü Route.</translation>
+    </message>
+    <message>
+        <source>The proxy refused the login. Check the user name and password in the route settings.</source>
+        <translation>Der Proxy hat die Anmeldung abgelehnt. Prüfen Sie Benutzername und Passwort in den Einstellungen der Route.</translation>
+    </message>
+    <message>
+        <source>The route is not working, so nothing was sent. Test the route in the settings or choose another one.</source>
+        <translation>Die Route funktioniert nicht; es wurde nichts gesendet. Testen Sie die Route in den Einstellungen oder wählen Sie eine andere.</translation>
+    </message>
+    <message>
+        <source>The route works, but the site could not be reached through it. Check the address, or try again later or through another exit.</source>
+        <translation>Die Route funktioniert, aber die Website war darüber nicht erreichbar. Prüfen Sie die Adresse oder versuchen Sie es später oder über einen anderen Ausgang erneut.</translation>
+    </message>
+    <message>
+        <source>The route refused the connection.</source>
+        <translation>Die Route hat die Verbindung abgelehnt.</translation>
+    </message>
+    <message>
+        <source>Cancelled. Nothing was kept of the unfinished work.</source>
+        <translation>Abgebrochen. Von der unfertigen Arbeit wurde nichts behalten.</translation>
+    </message>
+    <message>
+        <source>The PDF could not be made. Try again.</source>
+        <translation>Das PDF konnte nicht erstellt werden. Versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>The capture could not be made; nothing was sealed.</source>
+        <translation>Die Sicherung konnte nicht erstellt werden; es wurde nichts versiegelt.</translation>
+    </message>
+    <message>
+        <source>A lookup cannot take that. Enter a domain, IP address, e-mail address, URL, phone or AS number.</source>
+        <translation>Damit kann eine Abfrage nichts anfangen. Geben Sie eine Domain, IP-Adresse, E-Mail-Adresse, URL, Telefon- oder AS-Nummer ein.</translation>
+    </message>
+    <message>
+        <source>Something entered is not valid.</source>
+        <translation>Eine Eingabe ist nicht gültig.</translation>
+    </message>
+    <message>
+        <source>The lookup got no usable answer. Try again later or another source.</source>
+        <translation>Die Abfrage erhielt keine verwertbare Antwort. Versuchen Sie es später erneut oder mit einer anderen Quelle.</translation>
+    </message>
+    <message>
+        <source>The timestamp authority could not be reached. The evidence is sealed; the timestamp is asked for again every few minutes while the case is open.</source>
+        <translation>Der Zeitstempeldienst war nicht erreichbar. Das Beweismittel ist versiegelt; der Zeitstempel wird alle paar Minuten erneut angefordert, solange der Fall geöffnet ist.</translation>
+    </message>
+    <message>
+        <source>The timestamp could not be checked or added.</source>
+        <translation>Der Zeitstempel konnte nicht geprüft oder hinzugefügt werden.</translation>
+    </message>
+    <message>
+        <source>The transfer was rejected and nothing was added to any case. Ask the sender for a new one.</source>
+        <translation>Die Übermittlung wurde abgewiesen; keinem Fall wurde etwas hinzugefügt. Bitten Sie den Absender um eine neue.</translation>
+    </message>
+    <message>
+        <source>The package archive was refused; nothing was unpacked.</source>
+        <translation>Das Paketarchiv wurde abgewiesen; es wurde nichts entpackt.</translation>
+    </message>
+    <message>
+        <source>The package could not be made; nothing was left behind.</source>
+        <translation>Das Paket konnte nicht erstellt werden; es blieb nichts zurück.</translation>
+    </message>
+    <message>
+        <source>The export could not be made.</source>
+        <translation>Der Export konnte nicht erstellt werden.</translation>
+    </message>
+    <message>
+        <source>The workstation&apos;s keys could not be used.</source>
+        <translation>Die Schlüssel der Workstation konnten nicht verwendet werden.</translation>
+    </message>
+</context>
+<context>
     <name>ReportDialog</name>
     <message>
         <source>Final report</source>

@@ -17,7 +17,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWebEngineCore import QWebEngineDownloadRequest, QWebEngineProfile
 
 from workstation.casefile import Case
-from workstation.errors import WorkstationError
+from workstation.errors import CaptureError
 from workstation.evidence.snapshot import SealContext, SealedExhibit
 from workstation.evidence.visit import Download, seal_download
 from workstation.paths import volatile_dir
@@ -140,5 +140,5 @@ class DownloadKeeper(QObject):
         run_in_background(seal, self.sealed.emit, self.failed.emit, owner=self)
 
 
-class DownloadNotKept(WorkstationError):
+class DownloadNotKept(CaptureError):
     """Nothing of a download arrived to be sealed."""

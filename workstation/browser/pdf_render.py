@@ -38,7 +38,7 @@ from PySide6.QtWebEngineCore import (
 )
 
 from workstation.browser.profile import off_the_record_profile
-from workstation.errors import WorkstationError
+from workstation.errors import PdfRenderFailed
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +55,6 @@ _READY_JS = (
     "Array.from(document.images).every(function (i) { return i.complete; })"
 )
 _state: dict[str, Any] = {}  # the gate made for a QApplication this module created
-
-
-class PdfRenderFailed(WorkstationError):
-    """The report could not be turned into a PDF."""
 
 
 class _BlockRemote(QWebEngineUrlRequestInterceptor):

@@ -92,6 +92,15 @@ _ENGLISH_PLURALS = _load(catalogue_path(SOURCE_LANGUAGE)) or QTranslator()
 _installed: list[QTranslator] = []
 
 
+class _Language:
+    code = SOURCE_LANGUAGE
+
+
+def installed_language() -> str:
+    """The language the window's texts are in now ("en" when none is installed)."""
+    return _Language.code
+
+
 def install_translations(language: str) -> list[Path]:
     """Make language the window's language (replacing any installed before); returns the
     catalogues loaded. English needs none. Call after the QApplication exists and before
@@ -112,6 +121,8 @@ def install_translations(language: str) -> list[Path]:
         QCoreApplication.installTranslator(translator)
         _installed.append(translator)
         loaded.append(path)
+    if catalogue_path(language) in loaded:
+        _Language.code = language
     return loaded
 
 
@@ -131,3 +142,4 @@ def remove_translations() -> None:
     """Back to English (the source texts)."""
     while _installed:
         QCoreApplication.removeTranslator(_installed.pop())
+    _Language.code = SOURCE_LANGUAGE

@@ -43,6 +43,7 @@ from workstation.keys.identity import KeyCard, WorkstationIdentity, format_finge
 from workstation.ui.dialogs import error_label
 from workstation.ui.i18n import translate
 from workstation.ui.passphrase_prompt import PassphrasePrompt
+from workstation.ui.problem_text import officer_message
 from workstation.ui.status_colours import show_status
 from workstation.ui.workers import run_in_background
 
@@ -424,7 +425,7 @@ class AddPartnerDialog(QDialog):
                 self.card = identity.parse_card(text)
             except WorkstationError as exc:
                 self.fingerprint.setText(translate("KeysDialog", "(not a valid key card)"))
-                self.error.setText(str(exc))
+                self.error.setText(officer_message(exc))
             else:
                 self.fingerprint.setText(format_fingerprint(self.card.fingerprint))
                 if self.card.label and not self.unit.text():

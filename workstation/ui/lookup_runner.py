@@ -32,6 +32,7 @@ from workstation.lookup.kinds import OFFLINE_KINDS, run_lookup
 from workstation.lookup.profile import ProfileStep, plan, run_profile
 from workstation.lookup.targets import classify
 from workstation.ui.i18n import translate
+from workstation.ui.problem_text import officer_message
 
 log = logging.getLogger(__name__)
 
@@ -248,7 +249,9 @@ def _work(running: _Running, post: _Poster) -> None:
                 job.target,
                 context,
                 on_result=lambda result: post("result", result),
-                on_error=lambda kind, exc: post("failure", (kind, officer_message(kind, exc))),
+                on_error=lambda kind, exc: post(
+                    "failure", (kind, lookup_failure_message(kind, exc))
+                ),
             )
         else:
             post("result", run_lookup(job.kind, job.target, context))
@@ -257,16 +260,16 @@ def _work(running: _Running, post: _Poster) -> None:
     except Exception as exc:
         if not isinstance(exc, WorkstationError):
             log.exception("the %s lookup failed unexpectedly", job.kind)
-        post("failure", (job.kind, officer_message(job.kind, exc)))
+        post("failure", (job.kind, lookup_failure_message(job.kind, exc)))
     finally:
         running.connector.release()
         post("end")
 
 
-def officer_message(kind: str, error: Exception) -> str:
+def lookup_failure_message(kind: str, error: Exception) -> str:
     """What the officer reads about a failed lookup: our own plain messages, or a pointer."""
     if isinstance(error, WorkstationError):
-        return str(error)
+        return officer_message(error)
     return translate(
         "LookupRunner", "The {kind} lookup failed unexpectedly ({error}); see the log."
     ).format(kind=kind, error=type(error).__name__)

@@ -50,6 +50,7 @@ from workstation.ui.job_progress import (
 )
 from workstation.ui.output_job import OutputJob
 from workstation.ui.pdf_bridge import PdfBridge
+from workstation.ui.problem_text import officer_message
 from workstation.ui.result_panel import rows_text
 from workstation.ui.workers import run_in_background
 
@@ -192,7 +193,7 @@ class PackageDialog(CheckedDialog):
         try:
             check_export_folder(out_dir)
         except WorkstationError as exc:
-            return str(exc)
+            return officer_message(exc)
         if self.archive.isChecked() and archive_path(out_dir).exists():
             return translate(
                 "PackageDialog", "{archive} already exists; choose another folder name."

@@ -20,6 +20,7 @@ from workstation.errors import WorkstationError
 from workstation.ui.browser_tab import BrowserTab
 from workstation.ui.i18n import translate
 from workstation.ui.panes.contacts import ContactDialog
+from workstation.ui.problem_text import officer_message
 
 if TYPE_CHECKING:
     from workstation.ui.main_window import MainWindow
@@ -217,6 +218,6 @@ class PageMenu(QObject):
         try:
             draft = dialog.draft()
         except WorkstationError as exc:
-            pane.errorRaised.emit(str(exc))
+            pane.errorRaised.emit(officer_message(exc))
             return
         pane.run(lambda case: case.add_contact(draft))

@@ -14,8 +14,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
-from workstation.browser.pdf_render import PdfRender, PdfRenderFailed
-from workstation.errors import WorkstationError
+from workstation.browser.pdf_render import PdfRender
+from workstation.errors import PdfRenderFailed, WorkstationError
 from workstation.ui.gui_bridge import GuiBridge
 from workstation.ui.i18n import translate
 from workstation.ui.job_progress import WatchedProgress

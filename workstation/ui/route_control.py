@@ -23,6 +23,7 @@ from workstation.settings import ProxyPassword, split_proxy_password
 from workstation.ui.dialogs import ProxyPasswordDialog, no_keyring_message
 from workstation.ui.i18n import translate
 from workstation.ui.persona_bar import research_label
+from workstation.ui.problem_text import officer_message
 from workstation.ui.route_indicator import RouteIndicator, RouteStartup
 from workstation.ui.settings_dialog import RouteDialog
 from workstation.ui.window_part import WindowPart
@@ -197,7 +198,7 @@ class RouteControl(WindowPart):
         try:
             route = resolve_route(text.strip() or DEFAULT_ROUTE, window.settings)
         except WorkstationError as exc:
-            window.show_error(str(exc))
+            window.show_error(officer_message(exc))
             return
         window.gate.set_route(route)
         window.settings.route = route.to_url(redact=False) if route else ""

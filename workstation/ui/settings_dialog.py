@@ -50,6 +50,7 @@ from workstation.settings import (
 )
 from workstation.ui.dialogs import no_keyring_message
 from workstation.ui.i18n import LANGUAGES, QT_TRANSLATE_NOOP, translate
+from workstation.ui.problem_text import officer_message
 from workstation.ui.status_colours import show_status
 from workstation.ui.theme import apply_theme, requested_theme
 from workstation.ui.workers import run_in_background
@@ -79,7 +80,7 @@ def route_problem(text: str) -> str:
     try:
         parse_route(text)
     except WorkstationError as exc:
-        return str(exc)
+        return officer_message(exc)
     return ""
 
 
@@ -123,7 +124,7 @@ def echo_problem(text: str) -> str:
     try:
         parse_echo_url(text)
     except WorkstationError as exc:
-        return str(exc)
+        return officer_message(exc)
     return ""
 
 
@@ -364,7 +365,7 @@ class RouteChooser(QWidget):
         try:
             work = self.tester(self.route_text())
         except WorkstationError as exc:
-            self._failed(self._generation, str(exc))
+            self._failed(self._generation, officer_message(exc))
             return
         generation = self._generation
         self.test_button.setEnabled(False)

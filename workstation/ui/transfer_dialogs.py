@@ -54,6 +54,7 @@ from workstation.ui.job_progress import (
 )
 from workstation.ui.output_job import OutputJob
 from workstation.ui.passphrase_prompt import MIN_NEW_PASSPHRASE, PassphrasePrompt, secret_field
+from workstation.ui.problem_text import officer_message
 from workstation.ui.result_panel import rows_text
 from workstation.ui.workers import run_in_background
 
@@ -300,7 +301,7 @@ class TransferExportDialog(CheckedDialog):
         try:
             check_out_path(self.out_path())
         except WorkstationError as exc:
-            return str(exc)
+            return officer_message(exc)
         return ""
 
 

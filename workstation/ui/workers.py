@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from workstation.errors import WorkstationError
 from workstation.ui.i18n import translate
+from workstation.ui.problem_text import officer_message
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ class _Task(QRunnable):
         try:
             result = self._fn()
         except WorkstationError as exc:
-            self._relay.failed.emit(str(exc))
+            self._relay.failed.emit(officer_message(exc))
         except Exception:
             log.exception("background task failed")
             self._relay.failed.emit(

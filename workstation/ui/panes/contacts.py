@@ -30,6 +30,7 @@ from workstation.casefile import Case, ContactDraft, ContactEntry, parse_counter
 from workstation.errors import WorkstationError
 from workstation.ui.i18n import QT_TRANSLATE_NOOP, translate
 from workstation.ui.panes.base import CasePane
+from workstation.ui.problem_text import officer_message
 
 Index = QModelIndex | QPersistentModelIndex
 # Suggestions for the channel (the officer may type any); names of services stay as they are.
@@ -376,6 +377,6 @@ class ContactPane(CasePane):
         try:
             draft = dialog.draft()
         except WorkstationError as exc:
-            self.errorRaised.emit(str(exc))
+            self.errorRaised.emit(officer_message(exc))
             return
         self.run(lambda case: case.add_contact(draft))

@@ -47,6 +47,7 @@ from workstation.ui.lookup_runner import (
     planned_steps,
     runs_offline,
 )
+from workstation.ui.problem_text import officer_message
 from workstation.ui.status_colours import show_item_status, show_status
 from workstation.ui.workers import run_in_background
 
@@ -552,7 +553,7 @@ class LookupPane(QWidget):
                 kind, target, connector, persona=persona, context_options=self.context_options
             )
         except WorkstationError as exc:
-            self.show_message(str(exc), error=True)
+            self.show_message(officer_message(exc), error=True)
             return None
         self.show_message("")
         for step in job.steps:
