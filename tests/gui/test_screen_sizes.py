@@ -12,12 +12,17 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QDockWidget, QToolButton, QWidget
+from PySide6.QtWidgets import QDialog, QDockWidget, QScrollArea, QToolButton, QWidget
 
+from tests.gui.test_accessibility import open_surfaces
 from tests.support.cases import fast_case
+from workstation.ui.i18n import install_translations, remove_translations
 from workstation.ui.main_window import MainWindow
+from workstation.ui.screen_fit import PATH_FORM_WIDTH
+from workstation.ui.transfer_dialogs import TransferExportDialog, transfer_choices
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "screenshots.py"
@@ -164,3 +169,52 @@ def load_script() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+# A dialog has a title bar of its own on top of what it draws.
+DIALOG_ROOM = (LAPTOP_WORK_AREA[0], LAPTOP_WORK_AREA[1] - 30)
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_every_dialog_fits_a_1366_by_768_screen_without_squeezing(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, tmp_path: Path, language: str
+) -> None:
+    install_translations(language)
+    try:
+        surfaces = open_surfaces(qtbot, window, tmp_path)
+    finally:
+        remove_translations()
+    free = window.screen().availableGeometry()
+    checked = []
+    for dialog in surfaces.dialogs:
+        name = type(dialog).__name__
+        least = dialog.minimumSizeHint()
+        assert least.width() <= DIALOG_ROOM[0] and least.height() <= DIALOG_ROOM[1], (name, least)
+        # Opened within the screen, and never below its minimum: a layout squeezed below
+        # its minimum draws its rows over each other.
+        if isinstance(dialog, QDialog) and dialog.layout() is not None:
+            assert dialog.width() <= free.width() and dialog.height() <= free.height(), name
+            assert dialog.width() >= least.width() and dialog.height() >= least.height(), name
+            checked.append(name)
+        dialog.close()
+    assert {"TransferExportDialog", "PackageDialog", "ReportDialog", "CompareDialog"} <= set(
+        checked
+    )
+
+
+def test_a_long_form_scrolls_on_a_small_screen_and_reads_a_path(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    case = fast_case(tmp_path / "long.case")
+    dialog = TransferExportDialog(transfer_choices(case), out=tmp_path / "t.age", parent=window)
+    qtbot.addWidget(dialog)
+    area = dialog.findChild(QScrollArea)
+    assert area is not None
+    content = area.widget()
+    assert content is not None
+    body = content.sizeHint()
+    assert body.height() > DIALOG_ROOM[1] // 2, "the form is long enough to matter"
+    assert dialog.minimumSizeHint().height() < body.height() // 2, "the body scrolls"
+    assert dialog.width() >= min(
+        PATH_FORM_WIDTH, int(window.screen().availableSize().width() * 0.9)
+    )

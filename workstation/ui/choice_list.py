@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -26,6 +26,18 @@ from workstation.ui.i18n import translate
 from workstation.ui.panes.explorer import exhibit_row
 
 LIST_HEIGHT = 140
+SHOWN_ROWS = 3  # the fewest rows a list asks room for
+
+
+class RowsList(QListWidget):
+    """A list that asks for as much height as its rows need, between its minimum and
+    maximum height, instead of Qt's fixed default: three exhibits take three rows."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        row = self.sizeHintForRow(0) if self.count() else self.fontMetrics().height() + 4
+        wanted = max(self.count(), SHOWN_ROWS) * row + 2 * self.frameWidth() + 4
+        return QSize(hint.width(), max(self.minimumHeight(), min(wanted, self.maximumHeight())))
 
 
 @dataclass(frozen=True)
@@ -98,7 +110,7 @@ class CheckList(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setAccessibleName(name)
-        self.list = QListWidget()
+        self.list = RowsList()
         self.list.setAccessibleName(name)
         self.list.setMinimumHeight(LIST_HEIGHT // 2)
         self.list.setMaximumHeight(LIST_HEIGHT * 2)
@@ -134,6 +146,9 @@ class CheckList(QWidget):
             layout.addWidget(empty)
             self.all_button.setEnabled(False)
             self.none_button.setEnabled(False)
+            # An empty box and two dead buttons say nothing the sentence does not.
+            for part in (self.list, self.all_button, self.none_button):
+                part.hide()
         layout.addWidget(self.list)
         layout.addLayout(buttons)
 

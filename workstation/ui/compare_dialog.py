@@ -1,6 +1,6 @@
 """Two captures side by side: both screenshots, what changed, the text diff."""
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage, QPixmap, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QDialog,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from workstation.evidence.compare import Comparison, ExhibitView, render
 from workstation.ui.i18n import translate
+from workstation.ui.screen_fit import fit_to_screen
 from workstation.ui.theme import status_colour, theme_notifier
 
 SHOT_WIDTH = 520
@@ -95,7 +96,7 @@ class CompareDialog(QDialog):
         splitter.addWidget(self.report)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
-        self.resize(1150, 800)
+        fit_to_screen(self, wanted=QSize(1150, 800))
 
     def _recolour(self, _theme: str = "") -> None:
         """Colour the lines again for the theme now in force, keeping the scroll position."""

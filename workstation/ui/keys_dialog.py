@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,6 +44,7 @@ from workstation.ui.dialogs import error_label
 from workstation.ui.i18n import translate
 from workstation.ui.passphrase_prompt import PassphrasePrompt
 from workstation.ui.problem_text import officer_message
+from workstation.ui.screen_fit import fit_to_screen
 from workstation.ui.status_colours import show_status
 from workstation.ui.workers import run_in_background
 
@@ -183,7 +184,7 @@ class KeysDialog(QDialog):
         layout.addWidget(book, 1)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        self.resize(760, 520)
+        fit_to_screen(self, wanted=QSize(760, 520))
 
     # -- reading and showing ----------------------------------------------------------
 

@@ -52,6 +52,7 @@ from workstation.ui.output_job import OutputJob
 from workstation.ui.pdf_bridge import PdfBridge
 from workstation.ui.problem_text import officer_message
 from workstation.ui.result_panel import rows_text
+from workstation.ui.screen_fit import PATH_FORM_WIDTH, fit_to_screen, scrolling
 from workstation.ui.workers import run_in_background
 
 log = logging.getLogger(__name__)
@@ -136,8 +137,8 @@ class PackageDialog(CheckedDialog):
         form.addRow(translate("PackageDialog", "Exhibits"), self.exhibits)
         form.addRow(self.archive)
         form.addRow(self.pdf)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        body = QVBoxLayout()
+        body.addLayout(form)
         if redacted:
             self.redact_contacts.setChecked(True)
             group = QGroupBox(translate("PackageDialog", "Withhold from the copy"))
@@ -155,9 +156,13 @@ class PackageDialog(CheckedDialog):
             inner.addRow(self.redact_contacts)
             inner.addRow(translate("PackageDialog", "Personas"), self.withhold_personas)
             inner.addRow(translate("PackageDialog", "Exhibits"), self.withhold_exhibits)
-            layout.addWidget(group)
+            body.addWidget(group)
+        area = scrolling(body)
+        layout = QVBoxLayout(self)
+        layout.addWidget(area)
         layout.addWidget(self.error)
         layout.addWidget(ok_cancel(self, self._check, translate("PackageDialog", "Export")))
+        fit_to_screen(self, scroll=area, min_width=PATH_FORM_WIDTH)
 
     def _browse(self) -> None:
         chosen = QFileDialog.getExistingDirectory(

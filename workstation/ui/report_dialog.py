@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from workstation.ui.choice_list import CaseChoices, CheckList
 from workstation.ui.dialogs import CheckedDialog, error_label, ok_cancel, path_row
 from workstation.ui.i18n import translate
+from workstation.ui.screen_fit import PATH_FORM_WIDTH, fit_to_screen, scrolling
 
 REPORT_SUFFIXES = (".pdf", ".html")
 
@@ -71,10 +72,14 @@ class ReportDialog(CheckedDialog):
         form.addRow(translate("ReportDialog", "Exhibits"), self.exhibits)
         form.addRow(self.redact_contacts)
         form.addRow(translate("ReportDialog", "Withhold"), self.withheld_personas)
+        body = QVBoxLayout()
+        body.addLayout(form)
+        area = scrolling(body)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addWidget(area)
         layout.addWidget(self.error)
         layout.addWidget(ok_cancel(self, self._check, translate("ReportDialog", "Make the report")))
+        fit_to_screen(self, scroll=area, min_width=PATH_FORM_WIDTH)
 
     def _browse(self) -> None:
         chosen, _filter = QFileDialog.getSaveFileName(

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from workstation.ui.i18n import QT_TRANSLATE_NOOP, translate
+from workstation.ui.screen_fit import fit_to_screen
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,7 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(self.filter)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
-        self.resize(720, 520)
+        fit_to_screen(self, wanted=QSize(720, 520))
 
     def _build_table(self) -> QTableWidget:
         table = QTableWidget(0, len(self.COLUMNS))

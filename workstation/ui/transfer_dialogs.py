@@ -56,6 +56,7 @@ from workstation.ui.output_job import OutputJob
 from workstation.ui.passphrase_prompt import MIN_NEW_PASSPHRASE, PassphrasePrompt, secret_field
 from workstation.ui.problem_text import officer_message
 from workstation.ui.result_panel import rows_text
+from workstation.ui.screen_fit import PATH_FORM_WIDTH, fit_to_screen, scrolling
 from workstation.ui.workers import run_in_background
 
 log = logging.getLogger(__name__)
@@ -222,12 +223,16 @@ class TransferExportDialog(CheckedDialog):
                 self.out, self._browse, translate("TransferDialogs", "Choose the transfer file")
             ),
         )
+        body = QVBoxLayout()
+        body.addWidget(to)
+        body.addWidget(what)
+        body.addLayout(where)
+        area = scrolling(body)
         layout = QVBoxLayout(self)
-        layout.addWidget(to)
-        layout.addWidget(what)
-        layout.addLayout(where)
+        layout.addWidget(area)
         layout.addWidget(self.error)
         layout.addWidget(ok_cancel(self, self._check, translate("TransferDialogs", "Export")))
+        fit_to_screen(self, scroll=area, min_width=PATH_FORM_WIDTH)
 
     def _sync(self) -> None:
         by_passphrase = self.to_passphrase.isChecked()
