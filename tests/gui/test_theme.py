@@ -5,6 +5,7 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QTreeWidget, QTreeWidgetItem, QWidget
@@ -13,7 +14,7 @@ from workstation.browser.identities import persona_colour
 from workstation.settings import Settings
 from workstation.ui import theme
 from workstation.ui.main_window import MainWindow
-from workstation.ui.status_colours import show_item_status
+from workstation.ui.status_colours import show_item_status, show_status
 from workstation.ui.theme import (
     NORMAL_TEXT_CONTRAST,
     ThemeColours,
@@ -315,3 +316,18 @@ def test_status_cells_already_shown_take_the_new_theme(app: QApplication, qtbot)
     show_item_status(top, 1, None)
     apply_theme("light")
     assert top.foreground(1).style() == Qt.BrushStyle.NoBrush
+
+
+def test_a_theme_change_after_status_widgets_are_deleted(app: QApplication, qtbot) -> None:  # type: ignore[no-untyped-def]
+    apply_theme("light")
+    kept, gone = QLabel("kept"), QLabel("gone")
+    qtbot.addWidget(kept)
+    tree = QTreeWidget()
+    show_item_status(QTreeWidgetItem(tree, ["lookup"]), 0, "error")
+    for label in (kept, gone):
+        show_status(label, "error")
+    gone.deleteLater()
+    tree.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(gone) and not shiboken6.isValid(tree))
+    apply_theme("dark")  # visits only what is still there
+    assert theme.DARK.error in kept.styleSheet()

@@ -7,9 +7,12 @@ theme changes, so a dialog left open while the officer switches to the dark
 theme does not keep a red that is unreadable on the dark background.
 """
 
+from typing import Any, ClassVar
+
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
-from PySide6.QtWidgets import QApplication, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
 from workstation.ui.theme import status_colour, status_style, theme_notifier
 
@@ -19,8 +22,16 @@ EXTRA_PROPERTY = "statusExtraStyle"
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 700
 
 
-class _Following:
+class _Followers:
+    """The widgets and trees coloured here, until Qt deletes them.
+
+    Only these are visited on a theme change: walking every widget of the application
+    would also touch widgets Qt is in the middle of deleting.
+    """
+
     connected = False
+    widgets: ClassVar[dict[int, QWidget]] = {}
+    trees: ClassVar[dict[int, QTreeWidget]] = {}
 
 
 def show_status(widget: QWidget, kind: str | None, extra_style: str = "") -> None:
@@ -32,6 +43,7 @@ def show_status(widget: QWidget, kind: str | None, extra_style: str = "") -> Non
     widget.setProperty(KIND_PROPERTY, kind or "")
     widget.setProperty(EXTRA_PROPERTY, extra_style)
     _restyle(widget)
+    _remember(_Followers.widgets, widget)
 
 
 def show_item_status(item: QTreeWidgetItem, column: int, kind: str | None) -> None:
@@ -39,18 +51,26 @@ def show_item_status(item: QTreeWidgetItem, column: int, kind: str | None) -> No
     _follow_theme()
     item.setData(column, STATUS_ROLE, kind or "")
     item.setForeground(column, QBrush(status_colour(kind)) if kind else QBrush())
+    tree = item.treeWidget()
+    if tree is not None:
+        _remember(_Followers.trees, tree)
 
 
 def recolour_all() -> None:
-    """Colour every status widget and tree cell for the theme now in force."""
-    app = QApplication.instance()
-    if not isinstance(app, QApplication):
-        return
-    for widget in app.allWidgets():
-        if widget.property(KIND_PROPERTY) is not None:
+    """Colour every status widget and tree cell shown so far for the theme now in force."""
+    for widget in list(_Followers.widgets.values()):
+        if shiboken6.isValid(widget):
             _restyle(widget)
-        if isinstance(widget, QTreeWidget):
-            _recolour_tree(widget)
+    for tree in list(_Followers.trees.values()):
+        if shiboken6.isValid(tree):
+            _recolour_tree(tree)
+
+
+def _remember(followers: dict[int, Any], widget: QWidget) -> None:
+    key = id(widget)
+    if key not in followers:
+        followers[key] = widget
+        widget.destroyed.connect(lambda _object=None, key=key: followers.pop(key, None))
 
 
 def _restyle(widget: QWidget) -> None:
@@ -76,6 +96,6 @@ def _recolour_tree(tree: QTreeWidget) -> None:
 
 
 def _follow_theme() -> None:
-    if not _Following.connected:
+    if not _Followers.connected:
         theme_notifier().changed.connect(lambda _name: recolour_all())
-        _Following.connected = True
+        _Followers.connected = True
