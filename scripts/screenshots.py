@@ -56,7 +56,7 @@ from workstation.settings import Settings  # noqa: E402
 from workstation.ui.choice_list import case_choices  # noqa: E402
 from workstation.ui.dialogs import NewCaseDialog  # noqa: E402
 from workstation.ui.first_run import FirstRunWizard  # noqa: E402
-from workstation.ui.i18n import install_translations, remove_translations  # noqa: E402
+from workstation.ui.i18n import install_translations, remove_translations, translate  # noqa: E402
 from workstation.ui.keys_dialog import KeysDialog  # noqa: E402
 from workstation.ui.main_window import MainWindow  # noqa: E402
 from workstation.ui.package_dialog import PackageDialog  # noqa: E402
@@ -257,6 +257,12 @@ def shoot_dialogs(shooter: Shooter, window: MainWindow) -> None:
     sheet = window.show_shortcuts()
     shooter.save("shortcuts", sheet)
     sheet.close()
+    window.show_error(translate("Problems", "The PDF could not be made. Try again."))
+    shooter.save("problem", window)
+    messages = window.notices.show_messages()
+    shooter.save("messages", messages)
+    messages.close()
+    window.notices.bar.dismiss()
     new_case = NewCaseDialog(window)
     new_case.show()
     shooter.save("new-case", new_case)

@@ -1480,6 +1480,10 @@ Kontrollnummer {control}</translation>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
+        <source>Messages…</source>
+        <translation>Meldungen…</translation>
+    </message>
+    <message>
         <source>Reset layout</source>
         <translation>Anordnung zurücksetzen</translation>
     </message>
@@ -1666,6 +1670,45 @@ Kontrollnummer {control}</translation>
     <message>
         <source>Snapshot failed: {reason}</source>
         <translation>Seitensicherung fehlgeschlagen: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>Notices</name>
+    <message>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>The latest problem</source>
+        <translation>Das letzte Problem</translation>
+    </message>
+    <message>
+        <source>All messages…</source>
+        <translation>Alle Meldungen…</translation>
+    </message>
+    <message>
+        <source>Show all messages</source>
+        <translation>Alle Meldungen anzeigen</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>Ausblenden</translation>
+    </message>
+    <message>
+        <source>Dismiss the problem</source>
+        <translation>Das Problem ausblenden</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Meldungen</translation>
+    </message>
+    <message>
+        <source>Messages shown so far</source>
+        <translation>Bisher angezeigte Meldungen</translation>
+    </message>
+    <message>
+        <source>No messages yet.</source>
+        <translation>Noch keine Meldungen.</translation>
     </message>
 </context>
 <context>

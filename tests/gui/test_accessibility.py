@@ -122,8 +122,11 @@ def _dialogs(window: MainWindow, tmp_path: Path) -> list[QWidget]:
         ContactDialog([PERSONA], window, latest_exhibit=1),
         ContactDialog([PERSONA], window, correcting=entry),
         CompareDialog(compare(older, newer), (QImage(), QImage()), window),
+        window.notices.show_messages(),
         *_case_output_dialogs(window, tmp_path),
     ]
+    # The problem bar, as a problem shows it (a text in the window's language).
+    window.notices.problem(translate("Problems", "The route refused the connection."))
     for dialog in dialogs:
         if isinstance(dialog, QDialog) and not dialog.isVisible():
             dialog.show()

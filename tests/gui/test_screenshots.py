@@ -24,6 +24,8 @@ EXPECTED = [
     "settings-2",
     "settings-3",
     "shortcuts",
+    "problem",
+    "messages",
     "new-case",
     "report",
     "package",

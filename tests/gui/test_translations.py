@@ -84,6 +84,7 @@ SAME_IN_GERMAN = {
     "Route",  # the project's word for the way out, German too
     "&Route",  # the menu; its accelerator R is unique in the German menu bar
     "Status",
+    "Problem",
     "Passphrase",
     "Name",
     "Route: {route}",

@@ -65,6 +65,7 @@ from workstation.ui.shortcuts import (
 from workstation.ui.snapshot_flow import SnapshotFlow
 from workstation.ui.snapshot_progress import SnapshotProgress
 from workstation.ui.timestamper import Timestamper
+from workstation.ui.window_notices import WindowNotices
 from workstation.ui.workers import run_in_background
 from workstation.version import build_hash, tool_identity, tool_version
 
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         self.case_lifecycle = CaseLifecycle(self)
         self.snapshot_flow = SnapshotFlow(self)
         self.compare_recapture = CompareRecapture(self)
+        self.notices = WindowNotices(self)
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 860)
         self.tabs = QTabWidget(self)
@@ -132,15 +134,7 @@ class MainWindow(QMainWindow):
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.tabs.currentChanged.connect(self._sync_address)
         self.setCentralWidget(central)
-        self.address = QLineEdit()
-        self.address.setAccessibleName(translate("MainWindow", "Address"))
-        self.address.setAccessibleDescription(
-            translate(
-                "MainWindow", "The web address of this tab; type one and press Enter to go there"
-            )
-        )
-        self.address.setPlaceholderText(translate("MainWindow", "Address"))
-        self.address.returnPressed.connect(self._navigate_from_address)
+        self.address = self._address_bar()
         self.route_control = RouteControl(self)
         self.route_indicator = self.route_control.indicator  # in the toolbar
         self.route_startup = self.route_control.startup  # in the status bar while starting
@@ -183,6 +177,18 @@ class MainWindow(QMainWindow):
             )
             self.auto_capture.sealed.connect(self._visit_sealed)
             self.auto_capture.failed.connect(self.show_error)
+
+    def _address_bar(self) -> QLineEdit:
+        address = QLineEdit()
+        address.setAccessibleName(translate("MainWindow", "Address"))
+        address.setAccessibleDescription(
+            translate(
+                "MainWindow", "The web address of this tab; type one and press Enter to go there"
+            )
+        )
+        address.setPlaceholderText(translate("MainWindow", "Address"))
+        address.returnPressed.connect(self._navigate_from_address)
+        return address
 
     def _action(
         self, text: str, shortcut: str | QKeySequence.StandardKey | None, slot: Any
@@ -377,6 +383,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.persona_strip)
+        layout.addWidget(self.notices.bar)
         layout.addWidget(self.tabs, 1)
         return central
 
@@ -392,6 +399,9 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["contacts"]], [200], Qt.Orientation.Vertical)
         self.resizeDocks([self.docks["explorer"]], [320], Qt.Orientation.Horizontal)
         self.layout_memory = LayoutMemory(self, self.settings)
+        self.messages_action = self._action(
+            translate("MainWindow", "Messages…"), None, self.notices.show_messages
+        )
         self.reset_layout_action = self._action(
             translate("MainWindow", "Reset layout"), None, self.layout_memory.reset
         )
@@ -399,6 +409,7 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
+        view_menu.addAction(self.messages_action)
         view_menu.addAction(self.reset_layout_action)
         tools_menu = self.menuBar().addMenu(translate("MainWindow", "&Tools"))
         tools_menu.addAction(self.settings_action)
@@ -721,6 +732,7 @@ class MainWindow(QMainWindow):
     # -- errors and window events ----------------------------------------
 
     def show_error(self, message: str) -> None:
+        self.notices.problem(message)  # stays above the page until dismissed
         self.statusBar().showMessage(message, 15000)
         log.info("shown to the officer: %s", message)
         self.errorShown.emit(message)
