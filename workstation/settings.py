@@ -24,6 +24,10 @@ DEFAULT_AUTO_LOCK_MINUTES = 10
 DEFAULT_LANGUAGE = "en"
 THEMES = ("system", "light", "dark")  # "system" follows the OS colour scheme
 DEFAULT_THEME = "system"
+# The longest page a snapshot photographs, in pixels: the canvas is held in memory
+# (about 16 MB per 1,000 px at 4,096 px wide), so the unit's limit has bounds too.
+DEFAULT_CAPTURE_HEIGHT = 60000
+CAPTURE_HEIGHTS = (1000, 100000)
 PROXY_ROUTE_ENTRY = "proxy-route"  # keyring entry name: the route with its proxy password
 
 
@@ -61,6 +65,12 @@ class Settings:
     window_state: str = ""
     language: str = DEFAULT_LANGUAGE
     theme: str = DEFAULT_THEME  # one of THEMES
+    # Capture defaults: snapshots photograph the whole page (False: only what is on
+    # screen, nothing scrolled) up to capture_max_height px; new cases start with
+    # every page visited captured when capture_new_cases is set.
+    capture_whole_page: bool = True
+    capture_max_height: int = DEFAULT_CAPTURE_HEIGHT
+    capture_new_cases: bool = False
     # Where the proxy password is kept; never written to the file (see ProxyPassword).
     proxy_password_kept: ProxyPassword = field(
         default=ProxyPassword.NONE, compare=False, repr=False
@@ -95,6 +105,9 @@ class Settings:
             window_state=_text(raw.get("window_state")),
             language=_text(raw.get("language")) or DEFAULT_LANGUAGE,
             theme=_theme(raw.get("theme")),
+            capture_whole_page=raw.get("capture_whole_page") is not False,
+            capture_max_height=_capture_height(raw.get("capture_max_height")),
+            capture_new_cases=raw.get("capture_new_cases") is True,
         )._with_password_restored(path)
 
     def save(self, path: Path | None = None) -> ProxyPassword:
@@ -221,6 +234,14 @@ def _forget_stale_password(path: Path, route_now: str) -> None:
         return
     if split_proxy_password(before)[0].strip() != route_now.strip():
         secretstore.delete_secret(PROXY_ROUTE_ENTRY)
+
+
+def _capture_height(value: object) -> int:
+    """A page height within CAPTURE_HEIGHTS; anything else falls back to the default."""
+    low, high = CAPTURE_HEIGHTS
+    if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+        return value
+    return DEFAULT_CAPTURE_HEIGHT
 
 
 def _minutes(value: object) -> int:

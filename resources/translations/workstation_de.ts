@@ -2391,6 +2391,10 @@ Kontrollnummer {control}</translation>
         <translation>Die automatische Sperre nimmt ganze Minuten von {low} bis {high}.</translation>
     </message>
     <message>
+        <source>The longest page takes whole pixels from {low} to {high}.</source>
+        <translation>Die längste Seite nimmt ganze Pixel von {low} bis {high}.</translation>
+    </message>
+    <message>
         <source>Choose a folder for the cases.</source>
         <translation>Wählen Sie einen Ordner für die Fälle.</translation>
     </message>
@@ -2595,6 +2599,26 @@ Kontrollnummer {control}</translation>
         <translation>die eigene PKI der Dienststelle; freiwillig</translation>
     </message>
     <message>
+        <source>Screenshot</source>
+        <translation>Bildschirmfoto</translation>
+    </message>
+    <message>
+        <source>The whole page (scrolled through once)</source>
+        <translation>Die ganze Seite (einmal durchgescrollt)</translation>
+    </message>
+    <message>
+        <source>Only what is on screen (nothing is scrolled)</source>
+        <translation>Nur was auf dem Bildschirm ist (es wird nicht gescrollt)</translation>
+    </message>
+    <message>
+        <source>Longest page in pixels</source>
+        <translation>Längste Seite in Pixeln</translation>
+    </message>
+    <message>
+        <source>Capture every page visited in new cases</source>
+        <translation>In neuen Fällen jede besuchte Seite sichern</translation>
+    </message>
+    <message>
         <source>Settings sections</source>
         <translation>Bereiche der Einstellungen</translation>
     </message>
@@ -2627,8 +2651,16 @@ Kontrollnummer {control}</translation>
         <translation>TSA-Zertifikat</translation>
     </message>
     <message>
+        <source>Longest page (pixels)</source>
+        <translation>Längste Seite (Pixel)</translation>
+    </message>
+    <message>
         <source>A new CA file or language applies from the next start.</source>
         <translation>Eine neue CA-Datei oder Sprache gilt ab dem nächsten Start.</translation>
+    </message>
+    <message>
+        <source>New cases</source>
+        <translation>Neue Fälle</translation>
     </message>
     <message>
         <source>General</source>

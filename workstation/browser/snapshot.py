@@ -18,6 +18,7 @@ import json
 import logging
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -44,6 +45,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from workstation.browser.page import WorkstationPage
 from workstation.evidence.snapshot import CapturedPage
 from workstation.paths import volatile_dir
+from workstation.settings import DEFAULT_CAPTURE_HEIGHT
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +58,7 @@ TILE_HEIGHT = 8000
 TILE_SETTLE_FRAMES = 3
 # Taller pages are clipped at this height and the exhibit says so (the PNG alone would
 # take hundreds of megabytes).
-MAX_CAPTURE_HEIGHT = 60000
+MAX_CAPTURE_HEIGHT = DEFAULT_CAPTURE_HEIGHT  # the unit may set another (Settings)
 MAX_CAPTURE_WIDTH = 4096
 SNAPSHOT_TIMEOUT_MS = 90000
 STABLE_GRAB_ATTEMPTS = 5
@@ -109,6 +111,36 @@ _FRAMES_JS = """(function(token, height, frames) {
   window.scrollTo(0, 0);
   wait();
 })(%s, %d, %d)"""
+
+
+# Lets the renderer produce a few frames where the page is, without scrolling it.
+_SETTLE_JS = """(function(token, frames) {
+  function after(n) {
+    if (n <= 0) { console.log(token + " " + window.innerHeight); return; }
+    requestAnimationFrame(function() { after(n - 1); });
+  }
+  after(frames);
+})(%s, %d)"""
+
+# Recorded in the manifest when only the visible part was photographed.
+VISIBLE_PART_NOTE = (
+    "the screenshot shows only what was on screen (capture setting: visible part, nothing "
+    "scrolled); the DOM, text, PDF and MHTML hold the whole page"
+)
+
+
+@dataclass(frozen=True)
+class CaptureOptions:
+    """How a snapshot photographs the page: the unit's capture settings.
+
+    whole_page scrolls through the page once (lazily loaded parts appear) and takes all
+    of it, up to max_height pixels; otherwise only what is on screen is taken and
+    nothing is scrolled, for pages where scrolling changes something (a chat that marks
+    messages read, a feed that loads more).
+    """
+
+    whole_page: bool = True
+    max_height: int = MAX_CAPTURE_HEIGHT
 
 
 # Waits until the viewport is a tile high, scrolls to the tile's top, lets the renderer
@@ -215,9 +247,11 @@ class SnapshotJob(QObject):
         parent: QObject | None = None,
         warnings: list[str] | None = None,
         still_loading: bool = False,
+        options: CaptureOptions | None = None,
     ) -> None:
         super().__init__(parent)
         page = view.page()
+        self._options = options or CaptureOptions()
         # Qt's toHtml/toPlainText give an empty document while a page is still loading, so
         # a page captured mid-load is read through a script instead.
         self._still_loading = still_loading
@@ -241,7 +275,7 @@ class SnapshotJob(QObject):
         self._on_token_step: Callable[[str], None] | None = None
         self._mhtml_path: Path | None = None
         self._steps: list[Callable[[], None]] = [
-            self._walk_page,
+            *([self._walk_page] if self._options.whole_page else []),
             self._measure_page,
             self._take_dom,
             self._take_text,
@@ -327,11 +361,16 @@ class SnapshotJob(QObject):
                 )
             )
             return
-        if height > MAX_CAPTURE_HEIGHT:
+        if not self._options.whole_page:
+            self._warnings.append(VISIBLE_PART_NOTE)
+            self._settle(frames=3)
+            return
+        limit = self._options.max_height
+        if height > limit:
             self._warnings.append(
-                f"page is {height} px tall; the screenshot shows the first {MAX_CAPTURE_HEIGHT} px"
+                f"page is {height} px tall; the screenshot shows the first {limit} px"
             )
-            height = MAX_CAPTURE_HEIGHT
+            height = limit
         width = max(self._original_size.width(), min(width, MAX_CAPTURE_WIDTH))
         if self._surface is not None:
             self._surface.enter_capture_mode()
@@ -344,6 +383,9 @@ class SnapshotJob(QObject):
     def _wait_for_frames(self, height: int, frames: int) -> None:
         self._run_reporting(_FRAMES_JS % ("%TOKEN%", height, frames), self._grab)
 
+    def _settle(self, frames: int) -> None:
+        self._run_reporting(_SETTLE_JS % ("%TOKEN%", frames), self._grab)
+
     def _grab(self, _payload: str) -> None:
         image = self._view.grab().toImage()
         self._attempts += 1
@@ -352,7 +394,10 @@ class SnapshotJob(QObject):
         stable = self._image is not None and image == self._image
         if not stable and self._attempts < STABLE_GRAB_ATTEMPTS:
             self._image = image
-            self._wait_for_frames(self._view.height(), frames=2)
+            if self._options.whole_page:
+                self._wait_for_frames(self._view.height(), frames=2)
+            else:
+                self._settle(frames=2)
             return
         if not stable:
             self._warnings.append("the page kept changing while the screenshot was taken")

@@ -46,7 +46,9 @@ class CaseLifecycle(WindowPart):
             return
         path, title = dialog.case_path(), dialog.reference.text().strip()
         passphrase, officer = dialog.passphrase.text(), window.officer()
-        changes = dialog.metadata_changes()
+        changes: dict[str, object] = {**dialog.metadata_changes()}
+        if window.settings.capture_new_cases:  # the unit's capture default
+            changes["auto_capture"] = True
 
         def create() -> Case:
             case = Case.create(path, passphrase, title=title, officer=officer)

@@ -42,6 +42,7 @@ from workstation.route import ExitIdentity, RouteGate, RouteSpec, parse_route
 from workstation.route.exit_identity import parse_echo_url
 from workstation.route.spec import DEFAULT_ROUTE
 from workstation.settings import (
+    CAPTURE_HEIGHTS,
     DEFAULT_LANGUAGE,
     DEFAULT_THEME,
     ProxyPassword,
@@ -137,6 +138,19 @@ def minutes_problem(text: str) -> str:
         return translate("Settings", "Auto-lock takes whole minutes from {low} to {high}.").format(
             low=MIN_LOCK_MINUTES, high=MAX_LOCK_MINUTES
         )
+    return ""
+
+
+def capture_height_problem(text: str) -> str:
+    try:
+        height = int(text.strip().replace(",", "").replace(".", ""))
+    except ValueError:
+        height = 0
+    low, high = CAPTURE_HEIGHTS
+    if not low <= height <= high:
+        return translate(
+            "Settings", "The longest page takes whole pixels from {low} to {high}."
+        ).format(low=low, high=high)
     return ""
 
 
@@ -642,11 +656,37 @@ class SettingsDialog(QDialog):
             browse=choose_file,
             placeholder=translate("Settings", "the unit's own PKI; optional"),
         )
+        self._build_capture_fields(settings)
+
+    def _build_capture_fields(self, settings: Settings) -> None:
+        self.screenshot = QComboBox()
+        self.screenshot.setAccessibleName(translate("Settings", "Screenshot"))
+        self.screenshot.addItem(
+            translate("Settings", "The whole page (scrolled through once)"), True
+        )
+        self.screenshot.addItem(
+            translate("Settings", "Only what is on screen (nothing is scrolled)"), False
+        )
+        self.screenshot.setCurrentIndex(0 if settings.capture_whole_page else 1)
+        self.max_height = CheckedField(
+            translate("Settings", "Longest page in pixels"),
+            str(settings.capture_max_height),
+            capture_height_problem,
+        )
+        self.capture_new_cases = QCheckBox(
+            translate("Settings", "Capture every page visited in new cases")
+        )
+        self.capture_new_cases.setAccessibleName(
+            translate("Settings", "Capture every page visited in new cases")
+        )
+        self.capture_new_cases.setChecked(settings.capture_new_cases)
+        self.screenshot.currentIndexChanged.connect(self._screenshot_chosen)
+        self._screenshot_chosen()
 
     def fields(self) -> list[CheckedField]:
         return [
             self.cases, self.lock_minutes, self.tor_binary, self.tor_config, self.echo_url,
-            self.tsa_url, self.tsa_cert, self.origin_ca,
+            self.tsa_url, self.tsa_cert, self.origin_ca, self.max_height,
         ]  # fmt: skip
 
     def _tabs(self) -> QTabWidget:
@@ -672,6 +712,9 @@ class SettingsDialog(QDialog):
         evidence.addRow(translate("Settings", "Timestamp authority URL"), self.tsa_url)
         evidence.addRow(translate("Settings", "TSA certificate"), self.tsa_cert)
         evidence.addRow(translate("Settings", "Extra trusted CA file"), self.origin_ca)
+        evidence.addRow(translate("Settings", "Screenshot"), self.screenshot)
+        evidence.addRow(translate("Settings", "Longest page (pixels)"), self.max_height)
+        evidence.addRow(translate("Settings", "New cases"), self.capture_new_cases)
         evidence.addRow(
             QLabel(translate("Settings", "A new CA file or language applies from the next start."))
         )
@@ -684,6 +727,11 @@ class SettingsDialog(QDialog):
             page.setLayout(layout)
             tabs.addTab(page, title)
         return tabs
+
+    def _screenshot_chosen(self) -> None:
+        # Only a whole-page screenshot has a longest page.
+        self.max_height.setEnabled(bool(self.screenshot.currentData()))
+        self.max_height.validate()
 
     def _lock_toggled(self, on: bool) -> None:
         self.lock_minutes.setEnabled(on)
@@ -721,7 +769,15 @@ class SettingsDialog(QDialog):
             tsa_url=self.tsa_url.text(),
             tsa_cert=self.tsa_cert.text(),
             origin_ca_file=self.origin_ca.text(),
+            capture_whole_page=bool(self.screenshot.currentData()),
+            capture_max_height=self._max_height(),
+            capture_new_cases=self.capture_new_cases.isChecked(),
         )
+
+    def _max_height(self) -> int:
+        if capture_height_problem(self.max_height.text()):
+            return self.settings.capture_max_height  # disabled and left wrong: unchanged
+        return int(self.max_height.text().strip().replace(",", "").replace(".", ""))
 
     def _route_tester(self, text: str) -> Callable[[], RouteProbe]:
         # Resolved now, with the Tor program and torrc as typed: a bad torrc fails at once.

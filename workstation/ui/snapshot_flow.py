@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from workstation.browser.exit_record import exit_record
 from workstation.browser.identities import BrowsingIdentities
-from workstation.browser.snapshot import SnapshotJob, png_bytes
+from workstation.browser.snapshot import CaptureOptions, SnapshotJob, png_bytes
 from workstation.evidence.snapshot import CapturedPage, SealedExhibit, seal_page
+from workstation.settings import Settings
 from workstation.ui.i18n import translate
 from workstation.ui.snapshot_progress import SnapshotProgress
 from workstation.ui.window_part import WindowPart
@@ -21,6 +22,13 @@ from workstation.ui.workers import run_in_background
 
 if TYPE_CHECKING:
     from workstation.ui.main_window import MainWindow
+
+
+def capture_options(settings: Settings) -> CaptureOptions:
+    """The unit's capture settings, as a snapshot takes them."""
+    return CaptureOptions(
+        whole_page=settings.capture_whole_page, max_height=settings.capture_max_height
+    )
 
 
 class SnapshotFlow(WindowPart):
@@ -63,6 +71,7 @@ class SnapshotFlow(WindowPart):
             if tab.loading
             else None,
             still_loading=tab.loading,
+            options=capture_options(window.settings),
         )
         job.finished.connect(self._captured)
         job.failed.connect(self._failed)
