@@ -18,7 +18,7 @@ from workstation.paths import settings_file
 from workstation.route import RouteGate, parse_route
 from workstation.settings import ProxyPassword, Settings
 from workstation.ui.main_window import MainWindow
-from workstation.ui.settings_dialog import RouteChooser, RouteDialog
+from workstation.ui.route_settings import RouteChooser, RouteDialog
 
 __all__ = ["memory_keyring"]  # the fixture, used by name
 

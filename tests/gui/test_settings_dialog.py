@@ -19,7 +19,8 @@ from workstation.route import RouteGate, parse_route
 from workstation.settings import Settings
 from workstation.ui.first_run import FirstRunWizard
 from workstation.ui.main_window import MainWindow
-from workstation.ui.settings_dialog import CheckedField, SettingsDialog
+from workstation.ui.setting_fields import CheckedField
+from workstation.ui.settings_dialog import SettingsDialog
 
 
 @pytest.fixture

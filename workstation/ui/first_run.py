@@ -32,14 +32,8 @@ from workstation.route import RouteSpec
 from workstation.route.spec import DEFAULT_ROUTE
 from workstation.settings import Settings, default_officer
 from workstation.ui.i18n import translate
-from workstation.ui.settings_dialog import (
-    CheckedField,
-    RouteChooser,
-    RouteProbe,
-    choose_folder,
-    folder_problem,
-    probe_route,
-)
+from workstation.ui.route_settings import RouteChooser, RouteProbe, probe_route
+from workstation.ui.setting_fields import CheckedField, choose_folder, folder_problem
 
 if TYPE_CHECKING:
     from workstation.ui.main_window import MainWindow

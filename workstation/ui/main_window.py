@@ -55,7 +55,8 @@ from workstation.ui.panes.personas import PersonaPane
 from workstation.ui.persona_bar import PersonaBar, persona_icon
 from workstation.ui.persona_strip import PersonaStrip
 from workstation.ui.route_control import RouteControl
-from workstation.ui.settings_dialog import RouteDialog, SettingsDialog, show_settings
+from workstation.ui.route_settings import RouteDialog
+from workstation.ui.settings_dialog import SettingsDialog, show_settings
 from workstation.ui.shortcuts import (
     LOOKUP_SELECTION_KEYS,
     SNAPSHOT_KEYS,

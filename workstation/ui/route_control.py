@@ -25,7 +25,7 @@ from workstation.ui.i18n import translate
 from workstation.ui.persona_bar import research_label
 from workstation.ui.problem_text import officer_message
 from workstation.ui.route_indicator import RouteIndicator, RouteStartup
-from workstation.ui.settings_dialog import RouteDialog
+from workstation.ui.route_settings import RouteDialog
 from workstation.ui.window_part import WindowPart
 from workstation.ui.workers import run_in_background
 

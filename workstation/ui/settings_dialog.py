@@ -1,70 +1,62 @@
-"""The settings dialog, and the route chooser it shares with the first-run set-up.
-
-Every field is checked as it is typed; a problem shows under its field in plain
-words and OK stays disabled until none is left. "Test route" brings the route up
-and asks where it comes out, on a worker thread: in this dialog on a scratch gate
-of its own, so testing a route never cuts the pages that are open.
+"""The settings dialog: general, route, evidence and capture, each field checked as it
+is typed; a problem shows under its field in plain words and OK stays disabled until
+none is left. The route part (`route_settings.py`) and the checked fields
+(`setting_fields.py`) are shared with the first-run set-up.
 """
 
 import dataclasses
 import logging
-import os
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote_to_bytes, urlsplit
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
-    QRadioButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from workstation.app import resolve_route
-from workstation.errors import RouteUnavailable, WorkstationError
+from workstation.errors import WorkstationError
 from workstation.paths import cases_dir
-from workstation.route import ExitIdentity, RouteGate, RouteSpec, parse_route
-from workstation.route.exit_identity import parse_echo_url
 from workstation.route.spec import DEFAULT_ROUTE
 from workstation.settings import (
-    CAPTURE_HEIGHTS,
     DEFAULT_LANGUAGE,
     DEFAULT_THEME,
     ProxyPassword,
     Settings,
-    split_proxy_password,
 )
-from workstation.ui.dialogs import no_keyring_message
+from workstation.ui.dialogs import no_keyring_message, ok_cancel
 from workstation.ui.i18n import LANGUAGES, QT_TRANSLATE_NOOP, translate
-from workstation.ui.problem_text import officer_message
-from workstation.ui.status_colours import show_status
+from workstation.ui.route_settings import RouteChooser, RouteProbe, probe_on_scratch_gate
+from workstation.ui.setting_fields import (
+    CheckedField,
+    capture_height_problem,
+    choose_file,
+    choose_folder,
+    echo_problem,
+    error_label,
+    file_problem,
+    folder_problem,
+    minutes_problem,
+    url_problem,
+)
 from workstation.ui.theme import apply_theme, requested_theme
-from workstation.ui.workers import run_in_background
 
 if TYPE_CHECKING:
     from workstation.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
-MIN_LOCK_MINUTES = 1
-MAX_LOCK_MINUTES = 240
-TOR_READY_TIMEOUT = 180.0  # a first Tor bootstrap can take a few minutes
-EXIT_TIMEOUT = 30.0
 # Each in its own name; a language whose translation is not complete is listed, disabled.
 # Settings.theme values with their names (translated where shown).
 THEME_NAMES = (
@@ -72,472 +64,6 @@ THEME_NAMES = (
     ("light", QT_TRANSLATE_NOOP("Settings", "Light")),
     ("dark", QT_TRANSLATE_NOOP("Settings", "Dark")),
 )
-
-
-# -- checks: "" when the value is fine, else what is wrong -----------------------------
-
-
-def route_problem(text: str) -> str:
-    try:
-        parse_route(text)
-    except WorkstationError as exc:
-        return officer_message(exc)
-    return ""
-
-
-def file_problem(text: str, what: str, *, program: bool = False) -> str:
-    """An optional file: empty is fine, anything else must be there (and runnable)."""
-    if not text.strip():
-        return ""
-    path = Path(text.strip()).expanduser()
-    if not path.exists():
-        return translate("Settings", "{what}: {path} does not exist.").format(what=what, path=path)
-    if not path.is_file():
-        return translate("Settings", "{what}: {path} is a folder, not a file.").format(
-            what=what, path=path
-        )
-    if program and not os.access(path, os.X_OK):
-        return translate("Settings", "{what}: {path} is not a program that can be run.").format(
-            what=what, path=path
-        )
-    return ""
-
-
-def url_problem(text: str, what: str) -> str:
-    """An optional web address: empty is fine, else http(s)://host/..."""
-    if not text.strip():
-        return ""
-    try:
-        parts = urlsplit(text.strip())
-        parts.port  # noqa: B018  (raises ValueError for a bad port)
-    except ValueError:
-        parts = None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-        return translate(
-            "Settings", "{what} must be a web address starting with http:// or https://."
-        ).format(what=what)
-    return ""
-
-
-def echo_problem(text: str) -> str:
-    if not text.strip():
-        return ""
-    try:
-        parse_echo_url(text)
-    except WorkstationError as exc:
-        return officer_message(exc)
-    return ""
-
-
-def minutes_problem(text: str) -> str:
-    try:
-        minutes = int(text.strip())
-    except ValueError:
-        minutes = 0
-    if not MIN_LOCK_MINUTES <= minutes <= MAX_LOCK_MINUTES:
-        return translate("Settings", "Auto-lock takes whole minutes from {low} to {high}.").format(
-            low=MIN_LOCK_MINUTES, high=MAX_LOCK_MINUTES
-        )
-    return ""
-
-
-def capture_height_problem(text: str) -> str:
-    try:
-        height = int(text.strip().replace(",", "").replace(".", ""))
-    except ValueError:
-        height = 0
-    low, high = CAPTURE_HEIGHTS
-    if not low <= height <= high:
-        return translate(
-            "Settings", "The longest page takes whole pixels from {low} to {high}."
-        ).format(low=low, high=high)
-    return ""
-
-
-def folder_problem(text: str) -> str:
-    """Where cases live: an existing folder, or one that can be made in an existing one."""
-    if not text.strip():
-        return translate("Settings", "Choose a folder for the cases.")
-    path = Path(text.strip()).expanduser()
-    if path.exists() and not path.is_dir():
-        return translate("Settings", "{path} is a file, not a folder.").format(path=path)
-    if not path.exists() and not path.parent.is_dir():
-        return translate("Settings", "{path} cannot be made: {parent} does not exist.").format(
-            path=path, parent=path.parent
-        )
-    return ""
-
-
-# -- testing a route ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RouteProbe:
-    """A route that answered, and where it comes out."""
-
-    description: str
-    exit: ExitIdentity
-
-    def summary(self) -> str:
-        exit_ = self.exit
-        if exit_.address:
-            country = f" ({exit_.country})" if exit_.country else ""
-            return translate(
-                "Settings", "The route works. Sites see {address}{country}, via {via}."
-            ).format(address=exit_.address, country=country, via=exit_.via)
-        return translate("Settings", "The route works ({via}). {detail}").format(
-            via=exit_.via, detail=exit_.detail
-        )
-
-
-def probe_route(
-    gate: RouteGate,
-    *,
-    persona: str | None = None,
-    echo_url: str | None = None,
-    ready_timeout: float = TOR_READY_TIMEOUT,
-) -> RouteProbe:
-    """Wait for the gate's route, check it answers, learn its exit. Blocks: worker only."""
-    route = gate.route
-    if route is None:
-        raise RouteUnavailable(translate("Settings", "No route is set."))
-    if route.uses_tor:
-        gate.wait_ready(ready_timeout)
-    health = gate.check_health()
-    if not health.ok:
-        raise RouteUnavailable(health.detail)
-    identity = gate.exit_identity(persona, timeout=EXIT_TIMEOUT, echo_url=echo_url)
-    return RouteProbe(health.route_description, identity)
-
-
-def probe_on_scratch_gate(route: RouteSpec, echo_url: str | None) -> RouteProbe:
-    """Test a route on a gate of its own, stopped afterwards. Blocks: worker only."""
-    scratch = RouteGate(None)
-    scratch.start()
-    try:
-        scratch.set_route(route)
-        return probe_route(scratch, echo_url=echo_url)
-    finally:
-        scratch.stop()
-
-
-def route_with_password(url: str, password: str) -> str:
-    """The proxy URL with the password put in after its user; a password written in the
-    URL itself wins, and a URL without a user is left as it is (problem() says why)."""
-    if not password or split_proxy_password(url)[1] is not None:
-        return url
-    with_login = Settings(route=url)
-    try:
-        with_login.set_proxy_password(password)
-    except ValueError:
-        return url
-    return with_login.route
-
-
-def names_user(url: str) -> bool:
-    """The proxy URL has a login part (USER@ or USER:PASSWORD@)."""
-    _, sep, rest = url.partition("://")
-    return bool(sep) and "@" in rest
-
-
-def readable_password(written: str) -> str | None:
-    """A password as written in a URL (%-encoded), as typed; None if it is not text."""
-    try:
-        return unquote_to_bytes(written).decode("utf-8")
-    except UnicodeError:
-        return None
-
-
-class RouteChooser(QWidget):
-    """Managed Tor or a proxy URL, checked as typed, and a "Test route" button.
-
-    The proxy's password is never shown: the URL field holds the route without it
-    (socks5://USER@HOST:PORT) and a masked field holds the password; one typed into the
-    URL moves to the masked field when the officer leaves the URL field.
-
-    The owner gives the test: a function that starts the probe (returning the
-    callable that runs on the worker) or raises WorkstationError at once.
-    """
-
-    changed = Signal()
-    tested = Signal(object)  # RouteProbe
-    testFailed = Signal(str)
-
-    def __init__(self, route_text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.tester: Callable[[str], Callable[[], RouteProbe]] | None = None
-        self._generation = 0
-        self.tor_choice = QRadioButton(translate("Settings", "Managed Tor (recommended)"))
-        self.tor_choice.setAccessibleName(translate("Settings", "Route: managed Tor"))
-        self.proxy_choice = QRadioButton(translate("Settings", "A proxy of the unit"))
-        self.proxy_choice.setAccessibleName(translate("Settings", "Route: a proxy"))
-        choices = QButtonGroup(self)
-        choices.addButton(self.tor_choice)
-        choices.addButton(self.proxy_choice)
-        self.proxy_url = QLineEdit()
-        self.proxy_url.setAccessibleName(translate("Settings", "Proxy URL"))
-        self.proxy_url.setPlaceholderText("socks5://HOST:PORT, http://HOST:PORT, tor+socks5://…")
-        self.proxy_password = QLineEdit()
-        self.proxy_password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.proxy_password.setAccessibleName(translate("Settings", "Proxy password"))
-        self.proxy_password.setPlaceholderText(
-            translate("Settings", "only if the proxy asks for a login (USER@ in the URL)")
-        )
-        self.password_label = QLabel(translate("Settings", "Password"))
-        self.password_label.setBuddy(self.proxy_password)
-        self.error = error_label(translate("Settings", "Route problem"))
-        self.test_button = QPushButton(translate("Settings", "Test route"))
-        self.test_button.setAccessibleName(translate("Settings", "Test route"))
-        self.test_button.setToolTip(
-            translate("Settings", "Bring the route up and show where it comes out")
-        )
-        self.test_button.clicked.connect(self.test)
-        self.result = QLabel()
-        self.result.setAccessibleName(translate("Settings", "Route test result"))
-        self.result.setWordWrap(True)
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._layout()
-        self.set_route_text(route_text)
-        for signal in (
-            self.tor_choice.toggled,
-            self.proxy_url.textChanged,
-            self.proxy_password.textChanged,
-        ):
-            signal.connect(self._edited)
-        self.proxy_url.editingFinished.connect(self._mask_written_password)
-
-    def _layout(self) -> None:
-        proxy_row = QHBoxLayout()
-        proxy_row.addWidget(self.proxy_choice)
-        proxy_row.addWidget(self.proxy_url, 1)
-        password_row = QHBoxLayout()
-        password_row.addSpacing(self.proxy_choice.sizeHint().width())
-        password_row.addWidget(self.password_label)
-        password_row.addWidget(self.proxy_password, 1)
-        test_row = QHBoxLayout()
-        test_row.addWidget(self.test_button)
-        test_row.addWidget(self.result, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.tor_choice)
-        layout.addLayout(proxy_row)
-        layout.addLayout(password_row)
-        layout.addWidget(self.error)
-        layout.addLayout(test_row)
-
-    def set_route_text(self, text: str) -> None:
-        is_tor = text.strip().lower() in ("", DEFAULT_ROUTE)
-        self.tor_choice.setChecked(is_tor)
-        self.proxy_choice.setChecked(not is_tor)
-        self.proxy_url.setText("" if is_tor else text.strip())
-        self.proxy_password.setText("")
-        self._mask_written_password()
-        self._edited()
-
-    def route_text(self) -> str:
-        """The route as typed, the password put back into it."""
-        if self.tor_choice.isChecked():
-            return DEFAULT_ROUTE
-        return route_with_password(self.proxy_url.text().strip(), self.proxy_password.text())
-
-    def problem(self) -> str:
-        url = self.proxy_url.text().strip()
-        if self.proxy_choice.isChecked() and not url:
-            return translate("Settings", "Type the proxy's address, e.g. socks5://10.1.2.3:1080.")
-        if self.proxy_choice.isChecked() and self.proxy_password.text() and not names_user(url):
-            return translate(
-                "Settings",
-                "A password needs a user: write the proxy's address as "
-                "socks5://USER@HOST:PORT (or http://USER@HOST:PORT).",
-            )
-        return route_problem(self.route_text())
-
-    def _mask_written_password(self) -> None:
-        """A password typed into the URL goes to the masked field (the URL keeps the user)."""
-        on_disk, written = split_proxy_password(self.proxy_url.text().strip())
-        password = readable_password(written) if written is not None else None
-        if password is None:
-            return  # none written, or not text: parse_route says what is wrong with it
-        self.proxy_url.setText(on_disk)
-        self.proxy_password.setText(password)
-
-    def _edited(self) -> None:
-        proxy = self.proxy_choice.isChecked()
-        for widget in (self.proxy_url, self.proxy_password, self.password_label):
-            widget.setEnabled(proxy)
-        problem = self.problem()
-        self.error.setText(problem)
-        self.error.setVisible(bool(problem))
-        self.test_button.setEnabled(not problem)
-        self._generation += 1  # a test still running is about the old text
-        self.result.setText("")
-        self.changed.emit()
-
-    def test(self) -> None:
-        if self.tester is None or self.problem():
-            return
-        try:
-            work = self.tester(self.route_text())
-        except WorkstationError as exc:
-            self._failed(self._generation, officer_message(exc))
-            return
-        generation = self._generation
-        self.test_button.setEnabled(False)
-        self.result.setStyleSheet("")
-        self.result.setText(
-            translate("Settings", "Testing the route… (managed Tor may need a minute to start)")
-        )
-        run_in_background(
-            work,
-            lambda probe: self._passed(generation, probe),
-            lambda message: self._failed(generation, message),
-            owner=self,
-        )
-
-    def _passed(self, generation: int, probe: RouteProbe) -> None:
-        if generation != self._generation:
-            return
-        self.test_button.setEnabled(True)
-        show_status(self.result, "success")
-        self.result.setText(probe.summary())
-        self.tested.emit(probe)
-
-    def _failed(self, generation: int, message: str) -> None:
-        if generation != self._generation:
-            return
-        self.test_button.setEnabled(True)
-        show_status(self.result, "error")
-        self.result.setText(
-            translate("Settings", "The route does not work: {reason}").format(reason=message)
-        )
-        self.testFailed.emit(message)
-
-
-def scratch_gate_tester(settings: Settings) -> Callable[[str], Callable[[], RouteProbe]]:
-    """A RouteChooser's test on a gate of its own, with the settings' Tor program, torrc
-    and address echo: testing never cuts the pages that are open."""
-
-    def tester(text: str) -> Callable[[], RouteProbe]:
-        # Resolved now: a bad torrc fails at once, on the GUI thread, in plain words.
-        route = resolve_route(text, settings)
-        echo = settings.exit_echo_url or None
-        return lambda: probe_on_scratch_gate(route, echo)
-
-    return tester
-
-
-class RouteDialog(QDialog):
-    """Route ▸ Set route…: the route chooser alone, checked as typed; OK when it is right."""
-
-    def __init__(self, route_text: str, settings: Settings, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        title = translate("Settings", "Route")
-        self.setWindowTitle(title)
-        self.setAccessibleName(title)
-        self.chooser = RouteChooser(route_text)
-        self.chooser.tester = scratch_gate_tester(settings)
-        explanation = QLabel(
-            translate(
-                "Settings",
-                "Everything leaves through this route, and nothing without it. A unit's "
-                "proxy is written socks5://HOST:PORT or http://HOST:PORT (USER@HOST:PORT "
-                "with a login, the password in its own field); tor+socks5://… and "
-                "tor+http://… reach the proxy through Tor.",
-            )
-        )
-        explanation.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.chooser)
-        layout.addWidget(explanation)
-        layout.addStretch(1)
-        layout.addWidget(self.buttons)
-        self.chooser.changed.connect(self._validate)
-        self._validate()
-        self.resize(620, 300)
-
-    def route_text(self) -> str:
-        return self.chooser.route_text()
-
-    def _validate(self) -> None:
-        self.ok_button.setEnabled(not self.chooser.problem())
-
-
-def error_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setAccessibleName(name)
-    show_status(label, "error")
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
-class CheckedField(QWidget):
-    """A line edit with an optional Browse… button and its problem underneath."""
-
-    changed = Signal()
-
-    def __init__(
-        self,
-        name: str,
-        text: str,
-        check: Callable[[str], str],
-        *,
-        browse: Callable[[QWidget, str], str] | None = None,
-        placeholder: str = "",
-    ) -> None:
-        super().__init__()
-        self.check = check
-        self.edit = QLineEdit(text)
-        self.edit.setAccessibleName(name)
-        self.edit.setPlaceholderText(placeholder)
-        self.error = error_label(translate("Settings", "{name}: problem").format(name=name))
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.edit, 1)
-        if browse is not None:
-            button = QPushButton(translate("Settings", "Browse…"))
-            button.setAccessibleName(translate("Settings", "Browse for {name}").format(name=name))
-            button.clicked.connect(lambda: self._browse(browse))
-            row.addWidget(button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addLayout(row)
-        layout.addWidget(self.error)
-        self.edit.textChanged.connect(self.validate)
-
-    def text(self) -> str:
-        return self.edit.text().strip()
-
-    def problem(self) -> str:
-        return self.check(self.edit.text()) if self.isEnabled() else ""
-
-    def validate(self) -> None:
-        problem = self.problem()
-        self.error.setText(problem)
-        self.error.setVisible(bool(problem))
-        self.changed.emit()
-
-    def _browse(self, browse: Callable[[QWidget, str], str]) -> None:
-        chosen = browse(self, self.edit.text())
-        if chosen:
-            self.edit.setText(chosen)
-
-
-def choose_file(parent: QWidget, current: str) -> str:
-    return QFileDialog.getOpenFileName(parent, translate("Settings", "Choose a file"), current)[0]
-
-
-def choose_folder(parent: QWidget, current: str) -> str:
-    return QFileDialog.getExistingDirectory(
-        parent, translate("Settings", "Choose a folder"), current
-    )
 
 
 def language_box(current: str) -> QComboBox:
@@ -577,12 +103,8 @@ class SettingsDialog(QDialog):
         self.route = RouteChooser(route_text)
         self.route.tester = self._route_tester
         self.summary = error_label(translate("Settings", "Settings problem"))
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = ok_cancel(self, self.accept)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self._tabs(), 1)
         layout.addWidget(self.summary)
