@@ -1496,6 +1496,22 @@ Kontrollnummer {control}</translation>
         <translation>E&amp;xtras</translation>
     </message>
     <message>
+        <source>Route</source>
+        <translation>Route</translation>
+    </message>
+    <message>
+        <source>Show exit</source>
+        <translation>Austritt zeigen</translation>
+    </message>
+    <message>
+        <source>New identity</source>
+        <translation>Neue Identität</translation>
+    </message>
+    <message>
+        <source>Route…</source>
+        <translation>Route…</translation>
+    </message>
+    <message>
         <source>{url} could not be loaded again; nothing was captured.</source>
         <translation>{url} ließ sich nicht erneut laden; es wurde nichts gesichert.</translation>
     </message>
@@ -2366,6 +2382,81 @@ Kontrollnummer {control}</translation>
     <message>
         <source>Route check failed</source>
         <translation>Prüfung der Route fehlgeschlagen</translation>
+    </message>
+</context>
+<context>
+    <name>RoutePane</name>
+    <message>
+        <source>Route</source>
+        <translation>Route</translation>
+    </message>
+    <message>
+        <source>Route state</source>
+        <translation>Zustand der Route</translation>
+    </message>
+    <message>
+        <source>Route details</source>
+        <translation>Einzelheiten der Route</translation>
+    </message>
+    <message>
+        <source>Requests through the route</source>
+        <translation>Anfragen über die Route</translation>
+    </message>
+    <message>
+        <source>Where each identity came out</source>
+        <translation>Wo jede Identität herauskam</translation>
+    </message>
+    <message>
+        <source>Identity</source>
+        <translation>Identität</translation>
+    </message>
+    <message>
+        <source>Comes out at</source>
+        <translation>Kommt heraus bei</translation>
+    </message>
+    <message>
+        <source>Country</source>
+        <translation>Land</translation>
+    </message>
+    <message>
+        <source>Learned through</source>
+        <translation>Ermittelt über</translation>
+    </message>
+    <message>
+        <source>Asked (UTC)</source>
+        <translation>Gefragt (UTC)</translation>
+    </message>
+    <message>
+        <source>Requests the route refused</source>
+        <translation>Von der Route abgewiesene Anfragen</translation>
+    </message>
+    <message>
+        <source>Time (UTC)</source>
+        <translation>Zeit (UTC)</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>refused: not allowed</source>
+        <translation>abgewiesen: nicht erlaubt</translation>
+    </message>
+    <message>
+        <source>the route failed</source>
+        <translation>die Route versagte</translation>
+    </message>
+    <message>
+        <source>Since the start: {forwarded} requests through the route, {refused} refused.</source>
+        <translation>Seit dem Start: {forwarded} Anfragen über die Route, {refused} abgewiesen.</translation>
     </message>
 </context>
 <context>

@@ -16,6 +16,7 @@ EXPECTED = [
     "pane-personas",
     "pane-contacts",
     "pane-lookups",
+    "pane-route",
     "first-run-1",
     "first-run-2",
     "first-run-3",

@@ -83,6 +83,7 @@ TAG = re.compile(r"<[^>]+>")
 SAME_IN_GERMAN = {
     "Route",  # the project's word for the way out, German too
     "&Route",  # the menu; its accelerator R is unique in the German menu bar
+    "Route…",
     "Status",
     "Problem",
     "Passphrase",

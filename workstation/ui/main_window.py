@@ -16,10 +16,12 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWebEngineCore import QWebEnginePage, qWebEngineChromiumVersion, qWebEngineVersion
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFrame,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QTabBar,
     QTabWidget,
     QToolBar,
@@ -52,6 +54,7 @@ from workstation.ui.panes.contacts import ContactPane
 from workstation.ui.panes.explorer import CaseExplorer
 from workstation.ui.panes.lookups import LookupPane, LookupRoute
 from workstation.ui.panes.personas import PersonaPane
+from workstation.ui.panes.route_pane import RoutePane
 from workstation.ui.persona_bar import PersonaBar, persona_icon
 from workstation.ui.persona_strip import PersonaStrip
 from workstation.ui.route_control import RouteControl
@@ -96,6 +99,7 @@ class MainWindow(QMainWindow):
     snapshotFailed = Signal(str)
     errorShown = Signal(str)
     exitIdentityShown = Signal(object)  # the exit record
+    exitLearned = Signal(str, object)  # who (as the window names the identity), exit record
     timestampReported = Signal(str, object)  # control number, result record
 
     def __init__(
@@ -366,6 +370,7 @@ class MainWindow(QMainWindow):
             pane.errorRaised.connect(self.show_error)
             self.caseChanged.connect(pane.set_case)
         self.tabifyDockWidget(self.docks["explorer"], self.docks["personas"])
+        self._build_route_dock()
         self.docks["explorer"].raise_()
         self.persona_pane.reloaded.connect(self.contact_pane.reload)
         self.persona_pane.reloaded.connect(
@@ -451,6 +456,34 @@ class MainWindow(QMainWindow):
                 chromium=qWebEngineChromiumVersion(),
             ),
         )
+
+    def _build_route_dock(self) -> None:
+        """The route's state, the exits seen and the refusals, tabbed with the case."""
+        self.route_pane = RoutePane(self.gate)
+        dock = QDockWidget(translate("MainWindow", "Route"), self)
+        dock.setObjectName("route")
+        # In a scroll area: squeezed on a small screen it scrolls, and the window's
+        # minimum size stays what the other docks need.
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setWidget(self.route_pane)
+        dock.setWidget(area)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.tabifyDockWidget(self.docks["personas"], dock)
+        self.docks["route"] = dock
+        indicator = self.route_indicator
+        self.route_pane.show_state(
+            str(indicator.property("state")), indicator.text(), indicator.toolTip()
+        )
+        indicator.stateShown.connect(self.route_pane.show_state)
+        self.route_pane.add_actions(
+            (translate("MainWindow", "Show exit"), self.exit_identity_action),
+            (translate("MainWindow", "New identity"), self.new_identity_action),
+            (translate("MainWindow", "Route…"), self.set_route_action),
+        )
+        self.exitLearned.connect(self.route_pane.show_exit)
+        self.caseChanged.connect(lambda _case: self.route_pane.clear_case_data())
 
     def cases_folder(self) -> Path:
         """Where new cases are proposed: the settings' folder, else the default."""

@@ -65,6 +65,7 @@ class RouteControl(WindowPart):
                 )
             )
             window.exitIdentityShown.emit(record)
+            window.exitLearned.emit(who, record)
 
         run_in_background(
             lambda: exit_record(gate, BrowsingIdentities.key(persona)), shown, window.show_error

@@ -61,6 +61,7 @@ class RouteIndicator(QLabel):
 
     statusReported = Signal(object)  # RouteStatus, emitted from the route's threads
     startupChanged = Signal(object)  # RouteStatus while starting, None once it ended
+    stateShown = Signal(str, str, str)  # "ok", "down" or "checking"; the text; its details
 
     def __init__(self, gate: RouteGate, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -143,3 +144,4 @@ class RouteIndicator(QLabel):
         self.setStyleSheet(badge_style(QColor(BADGE_COLOURS[state])))
         self.setText(text)
         self.setToolTip(tooltip)
+        self.stateShown.emit(state, text, tooltip)
