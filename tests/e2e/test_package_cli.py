@@ -354,6 +354,46 @@ def test_one_flipped_byte_is_named(
         assert any(relative in problem for problem in json.loads(verified.stdout)["problems"])
 
 
+def test_a_leaf_hash_that_is_not_hex_is_named_not_a_crash(
+    packages: Packages, tmp_path: Path
+) -> None:
+    # A flipped bit can turn a hex digit into a letter that is not one ("a" -> "`",
+    # "f" -> "g"): that once stopped both verifiers with a traceback.
+    copy = tmp_path / "nothex"
+    shutil.copytree(packages.full_dir, copy)
+    tree = json.loads((copy / "merkle.json").read_text())
+    tree["leaves"][0]["leaf_hash"] = "g" + tree["leaves"][0]["leaf_hash"][1:]
+    (copy / "merkle.json").write_text(json.dumps(tree, indent=2))
+    done = standalone(copy)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "NOT VERIFIED" in done.stdout and "leaf hash is malformed" in done.stdout
+    verified = packages.cli("verify", str(copy), "--json", stdin="")
+    assert verified.returncode == 1, verified.stderr
+    assert any("merkle.json" in problem for problem in json.loads(verified.stdout)["problems"])
+
+
+def test_every_sampled_byte_of_the_tree_changed_is_refused_in_process(
+    packages: Packages, tmp_path: Path
+) -> None:
+    from workstation.package.standalone_verifier import verify_folder  # noqa: PLC0415
+
+    copy = tmp_path / "sampled"
+    shutil.copytree(packages.full_dir, copy)
+    original = (copy / "merkle.json").read_bytes()
+    positions = range(0, len(original), max(1, len(original) // 48))
+    for position in positions:
+        for replacement in (original[position] ^ 0x01, ord("g"), ord("}")):
+            changed = bytearray(original)
+            changed[position] = replacement
+            if bytes(changed) == original:
+                continue
+            (copy / "merkle.json").write_bytes(bytes(changed))
+            findings = verify_folder(copy, openssl=None)
+            assert not findings.ok, (position, chr(replacement))
+    (copy / "merkle.json").write_bytes(original)
+    assert verify_folder(copy, openssl=None).ok
+
+
 def test_unsafe_archives_are_refused_by_verify(packages: Packages, tmp_path: Path) -> None:
     traversal = tmp_path / "traversal.zip"
     with zipfile.ZipFile(traversal, "w") as archive:

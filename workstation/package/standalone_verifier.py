@@ -963,9 +963,7 @@ def check_merkle(
     root = bytes.fromhex(tree["root"])
     listed = _check_leaves(tree, root, findings)
     if tree["complete"]:
-        leaves = [bytes.fromhex(leaf["leaf_hash"]) for leaf in tree["leaves"]]
-        if len(leaves) != tree["size"] or merkle_root(leaves) != root:
-            findings.problem(MERKLE_NAME, "the root is not the tree hash of its leaves")
+        _check_root(tree, root, findings)
     _match_items(items, listed, findings)
     _check_counts(tree, log, findings)
     head = heads.package_head
@@ -973,6 +971,19 @@ def check_merkle(
         findings.problem(MERKLE_NAME, "the root is not the one the signed audit head names")
     findings.count("merkle leaves", tree["size"])
     findings.count("disclosed leaves", len(listed))
+
+
+def _check_root(tree: dict[str, Any], root: bytes, findings: Findings) -> None:
+    """A complete tree's root is the tree hash of all its leaves (a malformed leaf hash,
+    already named, leaves nothing to recompute it from)."""
+    hashes = [leaf.get("leaf_hash") if isinstance(leaf, dict) else None for leaf in tree["leaves"]]
+    wellformed = [h for h in hashes if isinstance(h, str) and _HEX64.match(h)]
+    if len(wellformed) != len(hashes):
+        findings.problem(MERKLE_NAME, "the root cannot be recomputed: a leaf hash is malformed")
+        return
+    leaves = [bytes.fromhex(h) for h in wellformed]
+    if len(leaves) != tree["size"] or merkle_root(leaves) != root:
+        findings.problem(MERKLE_NAME, "the root is not the tree hash of its leaves")
 
 
 def _tree_shape(tree: Any) -> str:  # noqa: PLR0911  (one check per line)
@@ -1334,6 +1345,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NotAPackage as exc:
         out(f"NOT VERIFIED: {exc}")
         return 2
+    except Exception as exc:  # noqa: BLE001  (a verdict, never a traceback, for a third party)
+        out(
+            f"NOT VERIFIED: the check stopped at something it could not read "
+            f"({type(exc).__name__}: {exc}); the package cannot be relied on as it is"
+        )
+        return 1
     if args.tsa_cert and not openssl:
         findings.notes.append("timestamp signatures not checked (needs openssl)")
     _report(findings, args.folder, out)
