@@ -267,6 +267,7 @@ class OrderedPane(CasePane):
     def __init__(self) -> None:
         super().__init__()
         self.release_first = threading.Event()
+        self.first_started = threading.Event()
         self.shown: list[str] = []
         self._reads = 0
         self._lock = threading.Lock()
@@ -276,6 +277,7 @@ class OrderedPane(CasePane):
             self._reads += 1
             number = self._reads
         if number == 1:
+            self.first_started.set()
             assert self.release_first.wait(10)
             return "first read"
         return "second read"
@@ -291,6 +293,8 @@ def test_a_slow_older_reload_never_overwrites_a_newer_one(qtbot, case: Case) -> 
     pane = OrderedPane()
     qtbot.addWidget(pane)
     pane.set_case(case)  # the first read starts and is held back
+    # Only once it runs: two reads submitted back to back may start in either order.
+    assert pane.first_started.wait(10)
     with qtbot.waitSignal(pane.reloaded, timeout=10000):
         pane.reload()  # e.g. the officer changed a filter meanwhile
     assert pane.shown == ["second read"]
