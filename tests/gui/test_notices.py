@@ -68,9 +68,12 @@ def test_leaving_a_case_empties_the_list_and_the_bar(  # type: ignore[no-untyped
 
 def test_the_list_keeps_the_newest_messages(qtbot) -> None:  # type: ignore[no-untyped-def]
     history = NoticeHistory()
+    dialog = MessagesDialog(history)  # open while the messages arrive
+    qtbot.addWidget(dialog)
     for number in range(KEPT_MESSAGES + 10):
         history.add(f"message {number}")
     history.add("")  # a cleared status bar is not a message
     assert len(history.notices) == KEPT_MESSAGES
     assert history.notices[0].text == "message 10"
     assert history.notices[-1].text == f"message {KEPT_MESSAGES + 9}"
+    assert listed(dialog) == [notice.text for notice in history.notices]

@@ -35,6 +35,11 @@ from workstation.ui.status_colours import show_status
 KEPT_MESSAGES = 500  # the oldest go first; a day's work is far fewer
 
 
+def clock_utc() -> str:
+    """The time of day in UTC, as the window lists messages and exits."""
+    return datetime.now(UTC).strftime("%H:%M:%S")
+
+
 @dataclass(frozen=True)
 class Notice:
     time_utc: str  # HH:MM:SS
@@ -55,7 +60,7 @@ class NoticeHistory(QObject):
     def add(self, text: str, *, problem: bool = False) -> None:
         if not text:
             return
-        notice = Notice(datetime.now(UTC).strftime("%H:%M:%S"), text, problem)
+        notice = Notice(clock_utc(), text, problem)
         self.notices.append(notice)
         del self.notices[:-KEPT_MESSAGES]
         self.added.emit(notice)
@@ -131,6 +136,8 @@ class MessagesDialog(QDialog):
     def _add(self, notice: Notice) -> None:
         mark = "⚠ " if notice.problem else ""  # readable in any theme, and by a screen reader
         self.list.addItem(QListWidgetItem(f"{notice.time_utc} UTC  {mark}{notice.text}"))
+        while self.list.count() > KEPT_MESSAGES:  # as the history keeps them
+            self.list.takeItem(0)
         self.list.scrollToBottom()
         self._sync_empty()
 

@@ -93,13 +93,19 @@ def minutes_problem(text: str) -> str:
     return ""
 
 
-def capture_height_problem(text: str) -> str:
+def capture_height(text: str) -> int | None:
+    """The longest page typed (thousands separators allowed), or None if out of bounds."""
     try:
         height = int(text.strip().replace(",", "").replace(".", ""))
     except ValueError:
-        height = 0
+        return None
     low, high = CAPTURE_HEIGHTS
-    if not low <= height <= high:
+    return height if low <= height <= high else None
+
+
+def capture_height_problem(text: str) -> str:
+    if capture_height(text) is None:
+        low, high = CAPTURE_HEIGHTS
         return translate(
             "Settings", "The longest page takes whole pixels from {low} to {high}."
         ).format(low=low, high=high)

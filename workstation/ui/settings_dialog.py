@@ -40,6 +40,7 @@ from workstation.ui.i18n import LANGUAGES, QT_TRANSLATE_NOOP, translate
 from workstation.ui.route_settings import RouteChooser, RouteProbe, probe_on_scratch_gate
 from workstation.ui.setting_fields import (
     CheckedField,
+    capture_height,
     capture_height_problem,
     choose_file,
     choose_folder,
@@ -297,9 +298,9 @@ class SettingsDialog(QDialog):
         )
 
     def _max_height(self) -> int:
-        if capture_height_problem(self.max_height.text()):
-            return self.settings.capture_max_height  # disabled and left wrong: unchanged
-        return int(self.max_height.text().strip().replace(",", "").replace(".", ""))
+        typed = capture_height(self.max_height.text())
+        # Disabled (visible part only) and left wrong: unchanged.
+        return self.settings.capture_max_height if typed is None else typed
 
     def _route_tester(self, text: str) -> Callable[[], RouteProbe]:
         # Resolved now, with the Tor program and torrc as typed: a bad torrc fails at once.

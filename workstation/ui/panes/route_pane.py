@@ -13,7 +13,6 @@ and are emptied when the case closes or locks.
 """
 
 import threading
-from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 from workstation.browser.identities import RESEARCH
 from workstation.route import GateEvent, RouteGate
 from workstation.ui.i18n import translate
+from workstation.ui.notices import clock_utc
 from workstation.ui.persona_bar import research_label
 from workstation.ui.status_colours import show_status
 
@@ -164,7 +164,7 @@ class RoutePane(QWidget):
         row.setText(COUNTRY, str(record.get("country") or ""))
         row.setText(HOW, str(record.get("via") or record.get("detail") or ""))
         row.setToolTip(HOW, str(record.get("detail") or ""))
-        row.setText(ASKED, str(record.get("checked_utc") or _now_hms()))
+        row.setText(ASKED, clock_utc())
 
     def clear_case_data(self) -> None:
         """The case closed or locked: its personas and the sites visited go."""
@@ -197,7 +197,3 @@ class RoutePane(QWidget):
     def _rows(tree: QTreeWidget) -> list[QTreeWidgetItem]:
         items = (tree.topLevelItem(row) for row in range(tree.topLevelItemCount()))
         return [item for item in items if item is not None]
-
-
-def _now_hms() -> str:
-    return datetime.now(UTC).strftime("%H:%M:%S")
