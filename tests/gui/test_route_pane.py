@@ -51,7 +51,7 @@ def test_requests_are_counted_and_refusals_listed_newest_first(  # type: ignore[
         window.navigate(site.url("/"))
     qtbot.waitUntil(lambda: pane._tally.read()[0] > 0, timeout=WORKER_MS)
     window.gate.set_route(None)  # fail closed: the next page is refused, not sent around
-    with qtbot.waitSignal(pane.refusalSeen, timeout=LOAD_MS):
+    with qtbot.waitSignal(pane.refusalListed, timeout=LOAD_MS):
         window.navigate(site.url("/second"))
     refused = rows(pane, "refusals")
     assert refused, "the refusal is listed"
@@ -91,7 +91,7 @@ def test_closing_the_case_empties_what_names_its_personas_and_sites(  # type: ig
         window.set_case(case)
     pane.show_exit("Anna K", {"address": "203.0.113.7", "country": "NL", "via": "SOCKS5"})
     window.gate.set_route(None)
-    with qtbot.waitSignal(pane.refusalSeen, timeout=LOAD_MS):
+    with qtbot.waitSignal(pane.refusalListed, timeout=LOAD_MS):
         window.navigate("http://shop.example/")
     assert rows(pane, "exits") and rows(pane, "refusals")
     window.close_case()

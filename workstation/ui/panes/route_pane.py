@@ -13,6 +13,7 @@ and are emptied when the case closes or locks.
 """
 
 import threading
+from collections import deque
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
@@ -35,18 +36,20 @@ from workstation.ui.persona_bar import research_label
 from workstation.ui.status_colours import show_status
 
 KEPT_REFUSALS = 200
-COUNT_REFRESH_MS = 2000
+POLL_MS = 500  # refusals and counts are taken from the gate's tally this often
 EXIT_COLUMNS = 5  # identity, address, country, how, asked
 WHO, ADDRESS, COUNTRY, HOW, ASKED = range(EXIT_COLUMNS)
 
 
 class _Tally:
-    """Requests the gate forwarded and refused, counted on its thread."""
+    """Requests the gate forwarded and refused, counted on its thread; the refusals wait
+    here until the GUI thread takes them (no signal crosses threads)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.forwarded = 0
         self.refused = 0
+        self._waiting: deque[GateEvent] = deque(maxlen=KEPT_REFUSALS)
 
     def count(self, event: GateEvent) -> None:
         with self._lock:
@@ -54,6 +57,13 @@ class _Tally:
                 self.forwarded += 1
             else:
                 self.refused += 1
+                self._waiting.append(event)
+
+    def take_refusals(self) -> list[GateEvent]:
+        with self._lock:
+            taken = list(self._waiting)
+            self._waiting.clear()
+            return taken
 
     def read(self) -> tuple[int, int]:
         with self._lock:
@@ -61,7 +71,7 @@ class _Tally:
 
 
 class RoutePane(QWidget):
-    refusalSeen = Signal(object)  # GateEvent, handed from the gate's thread
+    refusalListed = Signal()  # once a refusal is in the list
 
     def __init__(self, gate: RouteGate, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,8 +109,8 @@ class RoutePane(QWidget):
         self._tally = _Tally()
         self._observe_gate(gate)
         self._timer = QTimer(self)
-        self._timer.timeout.connect(self._show_counts)
-        self._timer.start(COUNT_REFRESH_MS)
+        self._timer.timeout.connect(self._poll)
+        self._timer.start(POLL_MS)
         self._show_counts()
 
     def _tree(self, name: str, headers: list[str]) -> QTreeWidget:
@@ -123,17 +133,10 @@ class RoutePane(QWidget):
         layout.addWidget(self.counts)
 
     def _observe_gate(self, gate: RouteGate) -> None:
-        tally, seen = self._tally, self.refusalSeen.emit
-
-        def observe(event: GateEvent) -> None:  # on the gate's thread: quick
-            tally.count(event)
-            if event.outcome != "forwarded":
-                seen(event)
-
+        observe = self._tally.count  # on the gate's thread: quick, touches no widget
         gate.add_observer(observe)
         # Bound now: the wrapper must not be touched once Qt destroyed it.
         self.destroyed.connect(lambda: gate.remove_observer(observe))
-        self.refusalSeen.connect(self._add_refusal)
 
     def add_actions(self, *actions: tuple[str, QAction]) -> None:
         """Buttons with short names for the window's route actions (the menu's longer
@@ -170,6 +173,15 @@ class RoutePane(QWidget):
         """The case closed or locked: its personas and the sites visited go."""
         self.exits.clear()
         self.refusals.clear()
+        self._tally.take_refusals()
+
+    def _poll(self) -> None:
+        refusals = self._tally.take_refusals()
+        for event in refusals:
+            self._add_refusal(event)
+        self._show_counts()
+        if refusals:
+            self.refusalListed.emit()
 
     def _add_refusal(self, event: GateEvent) -> None:
         why = (
@@ -183,7 +195,6 @@ class RoutePane(QWidget):
         self.refusals.insertTopLevelItem(0, row)  # newest first
         while self.refusals.topLevelItemCount() > KEPT_REFUSALS:
             self.refusals.takeTopLevelItem(KEPT_REFUSALS)
-        self._show_counts()
 
     def _show_counts(self) -> None:
         forwarded, refused = self._tally.read()
